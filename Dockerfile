@@ -1,0 +1,28 @@
+# One image recipe for every service: docker build --build-arg SERVICE=order-service .
+# It expects the jar to be built already (./mvnw package) and never pulls: its base image is
+# made offline by docker/build-base-image.sh.
+ARG BASE_IMAGE=quorum-commit/jre:bookworm
+
+FROM ${BASE_IMAGE} AS layers
+ARG SERVICE
+WORKDIR /build
+COPY ${SERVICE}/target/${SERVICE}.jar app.jar
+# Spring Boot's layers, least changing first, so a code change rebuilds only the last layer.
+RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted
+
+FROM ${BASE_IMAGE}
+ARG SERVICE
+LABEL org.opencontainers.image.title="${SERVICE}" org.opencontainers.image.source="quorum-commit"
+WORKDIR /app
+COPY --from=layers /build/extracted/dependencies/ ./
+COPY --from=layers /build/extracted/spring-boot-loader/ ./
+COPY --from=layers /build/extracted/snapshot-dependencies/ ./
+COPY --from=layers /build/extracted/application/ ./
+# /data belongs to the service's user, so a fresh named volume mounted there does too.
+RUN mkdir -p /data && chown app /data
+USER app
+ENV SERVER_PORT=8080 \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
+HEALTHCHECK --interval=5s --timeout=3s --start-period=90s --retries=3 \
+  CMD curl -fsS "http://127.0.0.1:${SERVER_PORT}/actuator/health/readiness" || exit 1
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

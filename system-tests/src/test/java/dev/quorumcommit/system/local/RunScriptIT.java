@@ -1,0 +1,121 @@
+package dev.quorumcommit.system.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.quorumcommit.system.support.Http;
+import dev.quorumcommit.system.support.Project;
+
+/**
+ * The README's run command, as a person runs it: all five processes up with the contract's flags,
+ * every Swagger UI listed and answering, demo stock on first start only, Ctrl-C (here SIGTERM, which
+ * the script treats alike) stopping exactly the processes it started, and a second run finding the
+ * data again.
+ */
+class RunScriptIT {
+
+    private static final Pattern STARTED = Pattern.compile("Started (\\S+) on port (\\d+) \\(pid (\\d+)");
+    private static final List<Integer> PORTS = List.of(9001, 9002, 9003, 8082, 8081);
+
+    @TempDir
+    Path workingDirectory;
+
+    @Test
+    void runShStartsTheClusterStopsExactlyItsProcessesAndFindsItsDataAgain() throws Exception {
+        RunningScript first = RunningScript.start(workingDirectory);
+        try {
+            first.awaitUp();
+            assertThat(first.pids()).hasSize(5);
+            assertThat(first.output()).contains("Stocked 100 of apple");
+            for (int port : PORTS) {
+                assertThat(first.output()).contains("http://127.0.0.1:" + port + "/swagger-ui.html");
+                assertThat(Http.get("http://127.0.0.1:" + port + "/swagger-ui.html").status()).as("Swagger UI on %d", port).isEqualTo(200);
+                assertThat(Http.get("http://127.0.0.1:" + port + "/v3/api-docs").json().path("openapi").asString()).startsWith("3.");
+                assertThat(Http.get("http://127.0.0.1:" + port + "/actuator/health").json().path("status").asString()).isEqualTo("UP");
+            }
+            assertThat(Http.get("http://127.0.0.1:8082/api/inventory/apple").json().path("available").asInt()).isEqualTo(100);
+            Http.put("http://127.0.0.1:8082/api/inventory/apple", "{\"available\": 7}");
+        } finally {
+            first.stop();
+        }
+        first.assertEveryProcessGone();
+        assertThat(Files.isDirectory(workingDirectory.resolve("data/consensus-n1"))).isTrue();
+
+        RunningScript second = RunningScript.start(workingDirectory);
+        try {
+            second.awaitUp();
+            assertThat(second.output()).as("a second run keeps the stock it finds").doesNotContain("Stocked");
+            assertThat(Http.get("http://127.0.0.1:8082/api/inventory/apple").json().path("available").asInt()).isEqualTo(7);
+        } finally {
+            second.stop();
+        }
+        second.assertEveryProcessGone();
+    }
+
+    /** run.sh as a child process, with what it prints collected line by line. */
+    private record RunningScript(Process process, List<String> lines) {
+
+        static RunningScript start(Path dir) throws IOException {
+            Process process = new ProcessBuilder("bash", Project.root().resolve("run.sh").toString())
+                    .directory(dir.toFile()).redirectErrorStream(true).start();
+            List<String> lines = new CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    reader.lines().forEach(line -> {
+                        lines.add(line);
+                        System.out.println("[run.sh] " + line);
+                    });
+                } catch (IOException ignored) {
+                    // the script is gone
+                }
+            });
+            return new RunningScript(process, lines);
+        }
+
+        String output() {
+            return String.join("\n", lines);
+        }
+
+        void awaitUp() {
+            await("run.sh says the cluster is up").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                    .failFast("run.sh exited: " + output(), () -> !process.isAlive())
+                    .until(() -> output().contains("Quorum Commit is up"));
+        }
+
+        List<Long> pids() {
+            return lines.stream().map(STARTED::matcher).filter(Matcher::find).map(m -> Long.parseLong(m.group(3))).toList();
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new AssertionError("run.sh did not stop within 60 s of SIGTERM");
+            }
+        }
+
+        void assertEveryProcessGone() {
+            for (long pid : pids()) {
+                await("pid " + pid + " gone").atMost(Duration.ofSeconds(30))
+                        .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            }
+            assertThat(output()).contains("Stopped.");
+        }
+    }
+}
