@@ -4,6 +4,8 @@
 ARG BASE_IMAGE=quorum-commit/jre:bookworm
 
 FROM ${BASE_IMAGE} AS layers
+# Labelled so that what the classic builder leaves of this stage can be pruned by label.
+LABEL quorum-commit.stage=layers
 ARG SERVICE
 WORKDIR /build
 COPY ${SERVICE}/target/${SERVICE}.jar app.jar
