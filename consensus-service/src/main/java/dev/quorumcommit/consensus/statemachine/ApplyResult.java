@@ -1,0 +1,45 @@
+package dev.quorumcommit.consensus.statemachine;
+
+/**
+ * What applying one log entry answered. Deterministic: every replica computes the same result for
+ * the same entry, so the leader can answer the client with its own.
+ */
+public sealed interface ApplyResult {
+
+    /** An {@link Command.AppendLog} took its place in the log. */
+    record LogAppended(long index, long term) implements ApplyResult {
+    }
+
+    /** A {@link Command.Put} wrote; {@code entry.revision()} is the index of its log entry. */
+    record KvWritten(KvEntry entry) implements ApplyResult {
+    }
+
+    /** A condition failed; {@code current} is the key's entry then, or null when it was absent. Nothing changed. */
+    record KvConflict(String key, KvEntry current) implements ApplyResult {
+    }
+
+    /** A {@link Command.Delete} removed the key, at log index {@code revision}. */
+    record Deleted(String key, long revision) implements ApplyResult {
+    }
+
+    /** A {@link Command.Delete} found no such key. Nothing changed. */
+    record NotFound(String key) implements ApplyResult {
+    }
+
+    /** The idempotency key was seen before: this is the first answer, and this entry changed nothing. */
+    record DuplicateOf(ApplyResult first) implements ApplyResult {
+    }
+
+    /** A leader's no-op entry, or one that carried no command. */
+    record NoOp(long index) implements ApplyResult {
+    }
+
+    /** The entry's bytes were not a command this version understands; every replica skips it alike. */
+    record Rejected(long index, String reason) implements ApplyResult {
+    }
+
+    /** The answer without the {@link DuplicateOf} wrapper. */
+    default ApplyResult unwrap() {
+        return this instanceof DuplicateOf d ? d.first() : this;
+    }
+}

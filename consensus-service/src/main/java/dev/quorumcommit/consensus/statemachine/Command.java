@@ -1,0 +1,76 @@
+package dev.quorumcommit.consensus.statemachine;
+
+import java.util.Objects;
+
+/**
+ * What a client asks the replicated state machine to do; the bytes of a COMMAND log entry
+ * ({@link CommandCodec}).
+ *
+ * <p>Every command carries {@code proposedAtMillis}, the leader's wall clock when it proposed it. It
+ * is the only clock the state machine ever looks at (to expire idempotency keys), so that every
+ * replica, applying the same entries, reaches the same state. JSON values ({@code payload},
+ * {@code value}) are raw JSON text, kept exactly as the client wrote them.
+ */
+public sealed interface Command {
+
+    /** Optional; a retry with the same key (and the same kind of request) returns the first answer. */
+    String idempotencyKey();
+
+    long proposedAtMillis();
+
+    /** The same command, stamped with another proposal time: the leader may stamp its own clock. */
+    Command withProposedAt(long millis);
+
+    /** Appends {@code payload} to the application's log. */
+    record AppendLog(String payload, String idempotencyKey, long proposedAtMillis) implements Command {
+        public AppendLog {
+            Objects.requireNonNull(payload, "payload");
+        }
+
+        @Override
+        public AppendLog withProposedAt(long millis) {
+            return new AppendLog(payload, idempotencyKey, millis);
+        }
+    }
+
+    /**
+     * Writes {@code value} under {@code key}, if the conditions hold: {@code expectedRevision} (when
+     * not null) must be the key's current revision, {@code ifAbsent} requires that the key is absent.
+     */
+    record Put(String key, String value, Long expectedRevision, boolean ifAbsent, String idempotencyKey,
+               long proposedAtMillis) implements Command {
+        public Put {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public Put withProposedAt(long millis) {
+            return new Put(key, value, expectedRevision, ifAbsent, idempotencyKey, millis);
+        }
+    }
+
+    /** Removes {@code key}, if {@code expectedRevision} (when not null) is its current revision. */
+    record Delete(String key, Long expectedRevision, String idempotencyKey, long proposedAtMillis) implements Command {
+        public Delete {
+            Objects.requireNonNull(key, "key");
+        }
+
+        @Override
+        public Delete withProposedAt(long millis) {
+            return new Delete(key, expectedRevision, idempotencyKey, millis);
+        }
+    }
+
+    /**
+     * The idempotency table's key: the client's key scoped by what it was used for, so that the
+     * same key on a log append and on a key-value write are two different requests.
+     */
+    static String idempotencyScope(Command command) {
+        return switch (command) {
+            case AppendLog a -> "log\u0000" + a.idempotencyKey();
+            case Put p -> "put\u0000" + p.key() + "\u0000" + p.idempotencyKey();
+            case Delete d -> "delete\u0000" + d.key() + "\u0000" + d.idempotencyKey();
+        };
+    }
+}

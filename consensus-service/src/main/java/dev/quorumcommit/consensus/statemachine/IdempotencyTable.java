@@ -1,0 +1,69 @@
+package dev.quorumcommit.consensus.statemachine;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The first answer to every idempotency key still remembered, oldest first.
+ *
+ * <p>Time here is the state machine's own: the largest {@code proposedAtMillis} applied so far. It
+ * moves only with the log, so every replica forgets the same keys at the same entry; a leader whose
+ * clock runs behind its predecessor's cannot move it back. Not thread-safe:
+ * {@link ReplicatedStateMachine} guards it.
+ */
+final class IdempotencyTable {
+
+    record Remembered(ApplyResult answer, long proposedAtMillis) {
+    }
+
+    private final LinkedHashMap<String, Remembered> answers = new LinkedHashMap<>();
+    private final long retentionMillis;
+    private final int maxKeys;
+    private long clockMillis;
+
+    IdempotencyTable(long retentionMillis, int maxKeys) {
+        this.retentionMillis = retentionMillis;
+        this.maxKeys = maxKeys;
+    }
+
+    /** Moves the clock to {@code proposedAtMillis} (never back) and forgets what it makes too old. */
+    void advanceClock(long proposedAtMillis) {
+        clockMillis = Math.max(clockMillis, proposedAtMillis);
+        Iterator<Remembered> oldestFirst = answers.values().iterator();
+        while (oldestFirst.hasNext() && oldestFirst.next().proposedAtMillis() < clockMillis - retentionMillis) {
+            oldestFirst.remove();
+        }
+    }
+
+    ApplyResult firstAnswer(String scopedKey) {
+        Remembered remembered = answers.get(scopedKey);
+        return remembered == null ? null : remembered.answer();
+    }
+
+    void remember(String scopedKey, ApplyResult answer, long proposedAtMillis) {
+        answers.put(scopedKey, new Remembered(answer, Math.max(proposedAtMillis, clockMillis)));
+        while (answers.size() > maxKeys) {
+            answers.pollFirstEntry();
+        }
+    }
+
+    long clockMillis() {
+        return clockMillis;
+    }
+
+    int size() {
+        return answers.size();
+    }
+
+    Iterable<Map.Entry<String, Remembered>> oldestFirst() {
+        return java.util.Collections.unmodifiableMap(answers).entrySet();
+    }
+
+    /** Replaces everything, as read from a snapshot: the entries in their original order. */
+    void restore(long clock, Map<String, Remembered> oldestFirst) {
+        answers.clear();
+        answers.putAll(oldestFirst);
+        clockMillis = clock;
+    }
+}

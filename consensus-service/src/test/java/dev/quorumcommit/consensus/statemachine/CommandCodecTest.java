@@ -1,0 +1,40 @@
+package dev.quorumcommit.consensus.statemachine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class CommandCodecTest {
+
+    @Test
+    void everyCommandRoundTripsExactly() {
+        String big = "{\"n\": 1.000000000000000000001, \"e\": 1e400, \"s\": \"" + "x".repeat(70_000) + "\"}";
+        List<Command> commands = List.of(
+                new Command.AppendLog(big, null, 42),
+                new Command.AppendLog("null", "key-1", 0),
+                new Command.Put("a.b:c-d_e", "[1, 2.50, \"ü\"]", 17L, false, "k", Long.MAX_VALUE),
+                new Command.Put("k", "true", null, true, null, 1),
+                new Command.Delete("k", 3L, "d", 5),
+                new Command.Delete("k", null, null, 5));
+        for (Command command : commands) {
+            assertThat(CommandCodec.decode(CommandCodec.encode(command))).isEqualTo(command);
+        }
+    }
+
+    @Test
+    void aSmallCommandIsSmall() {
+        assertThat(CommandCodec.encode(new Command.AppendLog("{\"a\":1}", null, 1))).hasSizeLessThan(24);
+    }
+
+    @Test
+    void garbageIsRefused() {
+        assertThatThrownBy(() -> CommandCodec.decode(new byte[] {1, 1, 0})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CommandCodec.decode(new byte[] {2})).isInstanceOf(IllegalArgumentException.class);
+        byte[] valid = CommandCodec.encode(new Command.Delete("k", null, null, 5));
+        byte[] longer = java.util.Arrays.copyOf(valid, valid.length + 1);
+        assertThatThrownBy(() -> CommandCodec.decode(longer)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

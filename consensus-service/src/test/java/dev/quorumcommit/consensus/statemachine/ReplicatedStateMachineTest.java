@@ -1,0 +1,120 @@
+package dev.quorumcommit.consensus.statemachine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import dev.quorumcommit.consensus.raft.Entry;
+import dev.quorumcommit.consensus.statemachine.ApplyResult.Deleted;
+import dev.quorumcommit.consensus.statemachine.ApplyResult.DuplicateOf;
+import dev.quorumcommit.consensus.statemachine.ApplyResult.KvConflict;
+import dev.quorumcommit.consensus.statemachine.ApplyResult.KvWritten;
+import dev.quorumcommit.consensus.statemachine.ApplyResult.LogAppended;
+import dev.quorumcommit.consensus.statemachine.ApplyResult.NotFound;
+
+class ReplicatedStateMachineTest {
+
+    private final ReplicatedStateMachine machine = new ReplicatedStateMachine(
+            new StateMachineSettings(100, Duration.ofMinutes(10), 1000));
+    private long index;
+
+    private ApplyResult apply(Command command) {
+        return machine.apply(new Entry(++index, 2, Entry.Kind.COMMAND, CommandCodec.encode(command)));
+    }
+
+    private static Command.Put put(String key, String value, Long expected, boolean ifAbsent) {
+        return new Command.Put(key, value, expected, ifAbsent, null, 1_000);
+    }
+
+    @Test
+    void aPutWritesAtTheIndexOfItsEntry() {
+        apply(new Command.AppendLog("1", null, 1_000));
+        assertThat(apply(put("a", "{\"x\":1.50}", null, false)))
+                .isEqualTo(new KvWritten(new KvEntry("a", "{\"x\":1.50}", 2)));
+        assertThat(machine.get("a")).contains(new KvEntry("a", "{\"x\":1.50}", 2));
+    }
+
+    @Test
+    void compareAndSetSucceedsOnTheCurrentRevisionAndFailsOtherwiseChangingNothing() {
+        apply(put("a", "1", null, false));
+        assertThat(apply(put("a", "2", 1L, false))).isEqualTo(new KvWritten(new KvEntry("a", "2", 2)));
+        assertThat(apply(put("a", "3", 1L, false))).isEqualTo(new KvConflict("a", new KvEntry("a", "2", 2)));
+        assertThat(apply(put("b", "3", 1L, false))).isEqualTo(new KvConflict("b", null));
+        assertThat(machine.get("a")).contains(new KvEntry("a", "2", 2));
+        assertThat(machine.get("b")).isEmpty();
+    }
+
+    @Test
+    void ifAbsentWritesOnlyTheFirstTime() {
+        assertThat(apply(put("decision", "\"COMMIT\"", null, true))).isInstanceOf(KvWritten.class);
+        assertThat(apply(put("decision", "\"ABORT\"", null, true)))
+                .isEqualTo(new KvConflict("decision", new KvEntry("decision", "\"COMMIT\"", 1)));
+    }
+
+    @Test
+    void deleteHonoursTheExpectedRevision() {
+        apply(put("a", "1", null, false));
+        assertThat(apply(new Command.Delete("a", 7L, null, 1_000))).isEqualTo(new KvConflict("a", new KvEntry("a", "1", 1)));
+        assertThat(machine.get("a")).isPresent();
+        assertThat(apply(new Command.Delete("a", 1L, null, 1_000))).isEqualTo(new Deleted("a", 3));
+        assertThat(apply(new Command.Delete("a", null, null, 1_000))).isEqualTo(new NotFound("a"));
+        assertThat(machine.get("a")).isEmpty();
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyReturnsTheFirstAnswerAndChangesNothing() {
+        ApplyResult first = apply(new Command.AppendLog("\"once\"", "k1", 1_000));
+        ApplyResult retry = apply(new Command.AppendLog("\"twice\"", "k1", 2_000));
+        assertThat(retry).isEqualTo(new DuplicateOf(first));
+        assertThat(machine.readLog(1, 10).records()).extracting(LogRecord::payload).containsExactly("\"once\"");
+        assertThat(machine.lastApplied()).isEqualTo(2);
+
+        // The same key on another kind of request is another request.
+        assertThat(apply(new Command.Put("x", "1", null, false, "k1", 2_000))).isInstanceOf(KvWritten.class);
+        assertThat(apply(new Command.Put("x", "2", null, true, "k2", 2_000))).isInstanceOf(KvConflict.class);
+        assertThat(apply(new Command.Put("x", "3", null, false, "k2", 2_000)))
+                .isEqualTo(new DuplicateOf(new KvConflict("x", new KvEntry("x", "1", 3))));
+        assertThat(machine.get("x").orElseThrow().value()).isEqualTo("1");
+    }
+
+    @Test
+    void idempotencyKeysExpireByTheProposalClockOfTheEntriesNotTheLocalClock() {
+        long t0 = 1_000_000;
+        apply(new Command.AppendLog("1", "k", t0));
+        assertThat(apply(new Command.AppendLog("1", "k", t0 + Duration.ofMinutes(10).toMillis())))
+                .isInstanceOf(DuplicateOf.class);
+        // A leader whose clock runs behind cannot make the table forget less or more.
+        assertThat(apply(new Command.AppendLog("1", "k", t0 - 5_000))).isInstanceOf(DuplicateOf.class);
+        assertThat(apply(new Command.AppendLog("1", "k", t0 + Duration.ofMinutes(10).toMillis() + 1)))
+                .isEqualTo(new LogAppended(4, 2));
+    }
+
+    @Test
+    void noOpsAdvanceOnlyLastApplied() {
+        apply(put("a", "1", null, false));
+        byte[] before = machine.snapshot().data();
+        machine.apply(Entry.noop(++index, 3));
+        assertThat(machine.lastApplied()).isEqualTo(2);
+        assertThat(machine.get("a")).contains(new KvEntry("a", "1", 1));
+        assertThat(machine.readLog(1, 10).records()).isEmpty();
+        assertThat(before).isNotEqualTo(machine.snapshot().data()); // only in lastApplied and its term
+    }
+
+    @Test
+    void entriesMustBeAppliedInOrderEachOnce() {
+        apply(put("a", "1", null, false));
+        assertThatThrownBy(() -> machine.apply(Entry.noop(1, 2))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> machine.apply(Entry.noop(3, 2))).isInstanceOf(IllegalStateException.class);
+        assertThat(machine.lastApplied()).isEqualTo(1);
+    }
+
+    @Test
+    void anEntryThatIsNoCommandIsRejectedAlikeEverywhere() {
+        ApplyResult result = machine.apply(new Entry(++index, 1, Entry.Kind.COMMAND, new byte[] {9, 9}));
+        assertThat(result).isInstanceOf(ApplyResult.Rejected.class);
+        assertThat(machine.lastApplied()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.quorumcommit.consensus.statemachine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import dev.quorumcommit.consensus.raft.Entry;
+import dev.quorumcommit.consensus.raft.Snapshot;
+
+class SnapshotAndCompactionTest {
+
+    private static final StateMachineSettings SETTINGS = new StateMachineSettings(10_000, Duration.ofMinutes(10), 1000);
+
+    private static void fill(ReplicatedStateMachine machine, int entries) {
+        for (int i = 1; i <= entries; i++) {
+            Command command = switch (i % 4) {
+                case 0 -> new Command.AppendLog("{\"n\":" + i + ",\"big\":123456789012345678901234567890.10}", "log-" + i, i * 1000L);
+                case 1 -> new Command.Put("key-" + (i % 7), "[" + i + "]", null, false, "put-" + i, i * 1000L);
+                case 2 -> new Command.Delete("key-" + (i % 5), null, null, i * 1000L);
+                default -> new Command.Put("key-" + (i % 3), "\"é\"", (long) i - 1, false, null, i * 1000L);
+            };
+            machine.apply(new Entry(i, 1 + i / 10, Entry.Kind.COMMAND, CommandCodec.encode(command)));
+        }
+    }
+
+    @Test
+    void aRestoredSnapshotIsTheSameStateAndAnswersTheSame() {
+        ReplicatedStateMachine original = new ReplicatedStateMachine(SETTINGS);
+        fill(original, 200);
+        original.compactLogBefore(50);
+        Snapshot snapshot = original.snapshot();
+        assertThat(snapshot.metadata().lastIncludedIndex()).isEqualTo(200);
+        assertThat(snapshot.metadata().lastIncludedTerm()).isEqualTo(21);
+
+        ReplicatedStateMachine copy = new ReplicatedStateMachine(SETTINGS);
+        copy.restore(snapshot.data());
+        assertThat(copy.snapshot()).isEqualTo(snapshot);
+        assertThat(copy.firstIndex()).isEqualTo(50);
+        assertThat(copy.readLog(1, 1000)).isEqualTo(original.readLog(1, 1000));
+        assertThat(copy.readLog(50, 1000)).isEqualTo(original.readLog(50, 1000));
+        assertThat(copy.get("key-1")).isEqualTo(original.get("key-1"));
+
+        // The idempotency table came along: a retry is answered the same on both.
+        Entry retry = new Entry(201, 30, Entry.Kind.COMMAND, CommandCodec.encode(new Command.AppendLog("0", "log-100", 300_000)));
+        ApplyResult answer = copy.apply(retry);
+        assertThat(answer).isEqualTo(new ApplyResult.DuplicateOf(new ApplyResult.LogAppended(100, 11)));
+        assertThat(original.apply(retry)).isEqualTo(answer);
+    }
+
+    @Test
+    void aCorruptSnapshotIsRefusedAndChangesNothing() {
+        ReplicatedStateMachine machine = new ReplicatedStateMachine(SETTINGS);
+        fill(machine, 10);
+        byte[] data = machine.snapshot().data();
+        byte[] cut = java.util.Arrays.copyOf(data, data.length - 3);
+        assertThatThrownBy(() -> machine.restore(cut)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(machine.snapshot().data()).isEqualTo(data);
+    }
+
+    @Test
+    void compactionMovesFirstIndexButNeverBeyondWhatWasApplied() {
+        ReplicatedStateMachine machine = new ReplicatedStateMachine(SETTINGS);
+        fill(machine, 40);
+        machine.compactLogBefore(13);
+        assertThat(machine.firstIndex()).isEqualTo(13);
+        LogPage page = machine.readLog(12, 10);
+        assertThat(page.compacted()).isTrue();
+        assertThat(page.records()).isEmpty();
+        assertThat(machine.readLog(13, 100).records()).extracting(LogRecord::index).containsExactly(16L, 20L, 24L, 28L, 32L, 36L, 40L);
+        machine.compactLogBefore(5); // never backwards
+        assertThat(machine.firstIndex()).isEqualTo(13);
+        machine.compactLogBefore(1_000);
+        assertThat(machine.firstIndex()).isEqualTo(41);
+    }
+
+    @Test
+    void onlyTheRetainedNumberOfIndexesStaysReadable() {
+        ReplicatedStateMachine machine = new ReplicatedStateMachine(new StateMachineSettings(10_000, Duration.ofMinutes(10), 1000));
+        for (int i = 1; i <= 25_000; i++) {
+            machine.apply(new Entry(i, 1, Entry.Kind.COMMAND, CommandCodec.encode(new Command.AppendLog(Integer.toString(i), null, i))));
+        }
+        assertThat(machine.firstIndex()).isEqualTo(15_001);
+        LogPage page = machine.readLog(15_001, 1000);
+        assertThat(page.records()).hasSize(1000);
+        assertThat(page.records().getFirst()).isEqualTo(new LogRecord(15_001, 1, "15001"));
+        assertThat(machine.readLog(25_000, 10).records()).containsExactly(new LogRecord(25_000, 1, "25000"));
+    }
+}
