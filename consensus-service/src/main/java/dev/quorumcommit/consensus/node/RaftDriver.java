@@ -1,0 +1,287 @@
+package dev.quorumcommit.consensus.node;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import dev.quorumcommit.consensus.raft.Entry;
+import dev.quorumcommit.consensus.raft.Message;
+import dev.quorumcommit.consensus.raft.NotLeader;
+import dev.quorumcommit.consensus.raft.ProposeResult;
+import dev.quorumcommit.consensus.raft.RaftNode;
+import dev.quorumcommit.consensus.raft.ReadIndexResult;
+import dev.quorumcommit.consensus.raft.ReadState;
+import dev.quorumcommit.consensus.raft.Ready;
+import dev.quorumcommit.consensus.raft.Role;
+import dev.quorumcommit.consensus.raft.Snapshot;
+import dev.quorumcommit.consensus.raft.SoftState;
+import dev.quorumcommit.consensus.statemachine.ApplyResult;
+import dev.quorumcommit.consensus.statemachine.ReplicatedStateMachine;
+import dev.quorumcommit.consensus.storage.RaftStorage;
+import dev.quorumcommit.consensus.transport.PeerTransport;
+
+/**
+ * The one thread that owns the Raft core. Everything that touches the core (ticks, peer messages,
+ * proposals, reads) arrives as an event in one queue and is handled in order, so the core needs no
+ * locks and the order of events is obvious from the log. Each turn of the loop carries out the
+ * core's {@link Ready} exactly as its contract says: persist and sync (one fsync for everything the
+ * turn produced: group commit), send, apply, release reads, advance.
+ *
+ * <p>While the loop is busy with an fsync, new proposals queue up and go into the next batch: under
+ * load, many client writes share one append and one fsync.
+ */
+final class RaftDriver implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(RaftDriver.class);
+
+    /** What other threads ask of the loop. */
+    sealed interface Event {
+        record Incoming(List<Message> messages) implements Event { }
+        record Propose(byte[] command, CompletableFuture<ApplyResult> result, long startNanos) implements Event { }
+        record Read(CompletableFuture<Void> result) implements Event { }
+        record Transfer(String to, CompletableFuture<Boolean> result) implements Event { }
+        record Stop() implements Event { }
+    }
+
+    private record Pending(long term, CompletableFuture<ApplyResult> result, long startNanos) { }
+
+    private record WaitingRead(long index, CompletableFuture<Void> result) { }
+
+    private final String nodeId;
+    private final RaftNode core;
+    private final RaftStorage storage;
+    private final ReplicatedStateMachine stateMachine;
+    private final PeerTransport transport;
+    private final RaftMetrics metrics;
+    private final StatusPublisher status;
+    private final long tickNanos;
+    private final int retainedEntries;
+    private final BlockingQueue<Event> inbox = new LinkedBlockingQueue<>();
+    private final Map<Long, Pending> proposals = new HashMap<>();
+    private final Map<Long, CompletableFuture<Void>> unconfirmedReads = new HashMap<>();
+    private final List<WaitingRead> confirmedReads = new ArrayList<>();
+    private long nextReadId = 1;
+    private long snapshotIndex;
+    private SoftState soft = new SoftState(Role.FOLLOWER, null, 0);
+
+    RaftDriver(String nodeId, RaftNode core, RaftStorage storage, ReplicatedStateMachine stateMachine,
+               PeerTransport transport, RaftMetrics metrics, StatusPublisher status, long tickNanos, int retainedEntries) {
+        this.nodeId = nodeId;
+        this.core = core;
+        this.storage = storage;
+        this.stateMachine = stateMachine;
+        this.transport = transport;
+        this.metrics = metrics;
+        this.status = status;
+        this.tickNanos = tickNanos;
+        this.retainedEntries = retainedEntries;
+        this.snapshotIndex = storage.snapshotMetadata().lastIncludedIndex();
+    }
+
+    void submit(Event event) {
+        inbox.add(event);
+    }
+
+    int pendingProposals() {
+        return proposals.size();
+    }
+
+    @Override
+    public void run() {
+        MDC.put("node", nodeId);
+        long nextTick = System.nanoTime() + tickNanos;
+        List<Event> batch = new ArrayList<>();
+        try {
+            while (true) {
+                long wait = nextTick - System.nanoTime();
+                Event first = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
+                if (first != null) {
+                    batch.add(first);
+                    inbox.drainTo(batch, 4_096);
+                    for (Event event : batch) {
+                        if (event instanceof Event.Stop) {
+                            failEverything(new NodeUnavailableException("node " + nodeId + " is shutting down"));
+                            return;
+                        }
+                        handle(event);
+                    }
+                    batch.clear();
+                }
+                long now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    core.tick();
+                    // After a long pause (GC, a slow disk) tick once, not a burst: time is not made up.
+                    nextTick = now - nextTick > tickNanos ? now + tickNanos : nextTick + tickNanos;
+                }
+                processReady();
+                maybeSnapshot();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            // A storage failure (a full disk) must not be acknowledged as success, nor retried blindly:
+            // the node stops taking part, and says why. Its data up to the last sync is intact.
+            log.error("[{}] the Raft loop stopped: {}", nodeId, e.toString(), e);
+            failEverything(new NodeUnavailableException("node " + nodeId + " stopped: " + e.getMessage(), e));
+            status.stopped(e);
+        }
+    }
+
+    private void handle(Event event) {
+        switch (event) {
+            case Event.Incoming in -> in.messages().forEach(core::step);
+            case Event.Propose p -> propose(p);
+            case Event.Read r -> read(r);
+            case Event.Transfer t -> t.result().complete(core.transferLeadership(t.to()));
+            case Event.Stop s -> { }
+        }
+    }
+
+    private void propose(Event.Propose p) {
+        if (p.result().isDone()) {
+            return; // the caller gave up while the event waited: do not append what nobody waits for
+        }
+        switch (core.propose(p.command())) {
+            case ProposeResult.Accepted accepted -> proposals.put(accepted.index(), new Pending(accepted.term(), p.result(), p.startNanos()));
+            case NotLeader notLeader -> p.result().completeExceptionally(new NotLeaderException(notLeader.leaderId()));
+        }
+    }
+
+    private void read(Event.Read r) {
+        long id = nextReadId++;
+        switch (core.readIndex(id)) {
+            case ReadIndexResult.Queued queued -> unconfirmedReads.put(id, r.result());
+            case NotLeader notLeader -> r.result().completeExceptionally(new NotLeaderException(notLeader.leaderId()));
+        }
+    }
+
+    private void processReady() {
+        while (core.hasReady()) {
+            Ready rd = core.ready();
+            persist(rd);
+            transport.send(rd.messages());
+            apply(rd.committedEntries());
+            for (ReadState readState : rd.readStates()) {
+                CompletableFuture<Void> read = unconfirmedReads.remove(readState.requestId());
+                if (read != null) {
+                    confirmedReads.add(new WaitingRead(readState.index(), read));
+                }
+            }
+            core.advance(rd);
+            releaseReads();
+            if (rd.softState() != null) {
+                roleChanged(rd.softState());
+            }
+            status.publish(core.status(), soft);
+        }
+    }
+
+    private void persist(Ready rd) {
+        if (rd.snapshot() != null) {
+            storage.saveSnapshot(rd.snapshot());
+            stateMachine.restore(rd.snapshot().data());
+            snapshotIndex = rd.snapshot().metadata().lastIncludedIndex();
+            log.info("[{}] installed snapshot {} from the leader", nodeId, rd.snapshot().metadata());
+        }
+        if (rd.hardState() != null) {
+            storage.setHardState(rd.hardState());
+        }
+        if (!rd.entries().isEmpty()) {
+            storage.append(rd.entries());
+            metrics.appendBatch(rd.entries().size());
+        }
+        if (rd.hardState() != null || !rd.entries().isEmpty()) {
+            long start = System.nanoTime();
+            storage.sync();
+            metrics.fsync(System.nanoTime() - start);
+        }
+    }
+
+    private void apply(List<Entry> committed) {
+        for (Entry entry : committed) {
+            ApplyResult result = stateMachine.apply(entry);
+            Pending pending = proposals.remove(entry.index());
+            if (pending == null) {
+                continue;
+            }
+            if (pending.term() == entry.term()) {
+                metrics.proposal(System.nanoTime() - pending.startNanos());
+                pending.result().complete(result);
+            } else {
+                // Another leader's entry took this index: ours was dropped and will never commit.
+                pending.result().completeExceptionally(new NodeUnavailableException(
+                        "the proposal at index " + entry.index() + " was superseded by a new leader; retry it"));
+            }
+        }
+    }
+
+    private void releaseReads() {
+        long applied = stateMachine.lastApplied();
+        for (Iterator<WaitingRead> it = confirmedReads.iterator(); it.hasNext(); ) {
+            WaitingRead read = it.next();
+            if (read.index() <= applied) {
+                read.result().complete(null);
+                it.remove();
+            }
+        }
+    }
+
+    private void roleChanged(SoftState next) {
+        boolean leaderChanged = next.leaderId() != null && !next.leaderId().equals(soft.leaderId());
+        if (leaderChanged) {
+            metrics.leaderChanged();
+        }
+        if (next.role() != soft.role() || leaderChanged) {
+            log.info("[{}] term {}: {} (leader {})", nodeId, next.term(), next.role(), next.leaderId());
+        }
+        if (soft.role() == Role.LEADER && next.role() != Role.LEADER) {
+            // Reads not yet confirmed by a quorum can no longer be: the caller may safely retry them.
+            NodeUnavailableException lost = new NodeUnavailableException("leadership was lost before the read was confirmed");
+            unconfirmedReads.values().forEach(f -> f.completeExceptionally(lost));
+            unconfirmedReads.clear();
+        }
+        soft = next;
+    }
+
+    /**
+     * Snapshots the state machine every {@code retainedEntries / 2} applied entries and compacts the
+     * log to keep {@code retainedEntries} behind the applied index, so a slow follower can usually
+     * catch up from the log and only a far-behind one needs InstallSnapshot.
+     */
+    private void maybeSnapshot() {
+        long applied = stateMachine.lastApplied();
+        if (applied - snapshotIndex < Math.max(1, retainedEntries / 2)) {
+            return;
+        }
+        Snapshot snapshot = stateMachine.snapshot();
+        storage.saveSnapshot(snapshot);
+        core.snapshotTaken(snapshot);
+        snapshotIndex = snapshot.metadata().lastIncludedIndex();
+        long compactTo = snapshotIndex - retainedEntries;
+        if (compactTo > 0) {
+            core.compact(compactTo);
+            storage.compact(compactTo);
+            stateMachine.compactLogBefore(compactTo + 1);
+        }
+        log.debug("[{}] snapshot at {}, log compacted to {}", nodeId, snapshotIndex, compactTo);
+    }
+
+    private void failEverything(RuntimeException cause) {
+        proposals.values().forEach(p -> p.result().completeExceptionally(cause));
+        proposals.clear();
+        unconfirmedReads.values().forEach(f -> f.completeExceptionally(cause));
+        unconfirmedReads.clear();
+        confirmedReads.forEach(r -> r.result().completeExceptionally(cause));
+        confirmedReads.clear();
+    }
+}

@@ -1,0 +1,217 @@
+package dev.quorumcommit.consensus.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three consensus-service jars as real processes, killed with SIGKILL and cut off with the chaos
+ * switch: every acknowledged write survives, on every node, once, in the same order.
+ */
+@ExtendWith(ClusterLogsOnFailure.class)
+class ConsensusClusterIT {
+
+    private static final Duration ELECTION = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    ProcessCluster cluster;
+
+    @AfterEach
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void theLeaderKilledUnderConcurrentAppendsLosesNoAcknowledgedEntry() throws Exception {
+        cluster = new ProcessCluster(dir, 3, List.of()).start();
+        NodeProcess leader = cluster.awaitLeader(ELECTION);
+
+        Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            int writer = w;
+            writers.add(Thread.ofVirtual().start(() -> {
+                for (int n = 0; writing.get() && n < 2_000; n++) {
+                    String id = "w" + writer + "-" + n;
+                    Long index = appendUntilAcknowledged(id, Duration.ofSeconds(20));
+                    if (index != null) {
+                        acknowledged.put(id, index);
+                    }
+                }
+            }));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 100);
+        leader.kill();
+        int beforeKill = acknowledged.size();
+        NodeProcess next = cluster.awaitLeader(ELECTION);
+        assertThat(next.id).isNotEqualTo(leader.id);
+        await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= beforeKill + 100);
+        writing.set(false);
+        for (Thread t : writers) {
+            t.join(Duration.ofSeconds(30));
+        }
+
+        leader.start();
+        awaitAllCaughtUp();
+        List<LogReader.Item> reference = LogReader.readAll(cluster.node("n1"));
+        for (NodeProcess node : cluster.nodes.values()) {
+            assertThat(LogReader.readAll(node)).as("the log of %s", node.id).isEqualTo(reference);
+        }
+        Map<String, List<Long>> positions = new HashMap<>();
+        for (LogReader.Item item : reference) {
+            String id = payloadId(item.payload());
+            if (id != null) {
+                positions.computeIfAbsent(id, k -> new ArrayList<>()).add(item.index());
+            }
+        }
+        acknowledged.forEach((id, index) -> assertThat(positions.get(id)).as("where %s is in the log", id).containsExactly(index));
+    }
+
+    @Test
+    void allThreeKilledAtOnceAndRestartedLoseNothingAcknowledged() {
+        cluster = new ProcessCluster(dir, 3, List.of()).start();
+        cluster.awaitLeader(ELECTION);
+        Map<String, Long> acknowledged = new HashMap<>();
+        for (int n = 0; n < 100; n++) {
+            acknowledged.put("e" + n, appendUntilAcknowledged("e" + n, Duration.ofSeconds(20)));
+        }
+        Api.Answer put = Api.put(cluster.node("n2").url() + "/api/kv/survivor", "{\"value\": {\"kept\": true}}");
+        assertThat(put.status()).isEqualTo(200);
+
+        cluster.nodes.values().forEach(NodeProcess::kill);
+        cluster.nodes.values().forEach(NodeProcess::start);
+        cluster.awaitLeader(ELECTION);
+
+        for (NodeProcess node : cluster.nodes.values()) {
+            Api.Answer kv = Api.get(node.url() + "/api/kv/survivor");
+            assertThat(kv.status()).as("linearizable read on %s", node.id).isEqualTo(200);
+            assertThat(kv.json().path("value").path("kept").asBoolean()).isTrue();
+            assertThat(kv.json().path("revision").asLong()).isEqualTo(put.json().path("revision").asLong());
+        }
+        awaitAllCaughtUp();
+        List<LogReader.Item> log = LogReader.readAll(cluster.node("n3"));
+        acknowledged.forEach((id, index) -> assertThat(payloadId(log.get((int) (index - 1)).payload())).isEqualTo(id));
+    }
+
+    @Test
+    void aNodeThatWasDownWhileTheOthersCompactedCatchesUpThroughASnapshot() {
+        cluster = new ProcessCluster(dir, 3, List.of("--consensus.retained-entries=20")).start();
+        NodeProcess leader = cluster.awaitLeader(ELECTION);
+        NodeProcess lagging = cluster.nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        lagging.kill();
+        for (int n = 0; n < 120; n++) {
+            appendUntilAcknowledged("s" + n, Duration.ofSeconds(20));
+        }
+        Api.Answer put = Api.put(leader.url() + "/api/kv/before-restart", "{\"value\": 42}");
+        assertThat(put.status()).isEqualTo(200);
+        assertThat(Api.get(leader.url() + "/api/log/1").status()).as("compacted on the leader").isEqualTo(410);
+
+        lagging.start();
+        awaitAllCaughtUp();
+        Api.Answer stale = Api.get(lagging.url() + "/api/kv/before-restart?consistency=stale");
+        assertThat(stale.status()).isEqualTo(200);
+        assertThat(stale.json().path("value").asInt()).isEqualTo(42);
+        assertThat(Api.get(lagging.url() + "/api/log/1").status()).as("the restarted node holds a snapshot, not the old log").isEqualTo(410);
+        long last = Api.get(leader.url() + "/api/cluster").json().path("commitIndex").asLong();
+        assertThat(Api.get(lagging.url() + "/api/log/" + (last - 5)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aReadAfterAnAcknowledgedWriteSeesItThroughAnyNodeEvenRightAfterALeaderChange() {
+        cluster = new ProcessCluster(dir, 3, List.of()).start();
+        NodeProcess leader = cluster.awaitLeader(ELECTION);
+        assertThat(Api.put(leader.url() + "/api/kv/color", "{\"value\": \"red\"}").status()).isEqualTo(200);
+        for (NodeProcess node : cluster.nodes.values()) {
+            assertThat(Api.get(node.url() + "/api/kv/color").json().path("value").asString()).as(node.id).isEqualTo("red");
+        }
+        leader.kill();
+        List<NodeProcess> survivors = cluster.alive();
+        await("a write through a survivor").atMost(ELECTION).pollInterval(Duration.ofMillis(100))
+                .until(() -> Api.put(survivors.get(0).url() + "/api/kv/color", "{\"value\": \"blue\"}").status() == 200);
+        for (NodeProcess node : survivors) {
+            assertThat(Api.get(node.url() + "/api/kv/color").json().path("value").asString()).as(node.id).isEqualTo("blue");
+        }
+    }
+
+    @Test
+    void aLeaderCutOffByTheChaosSwitchStopsAnsweringWhileTheMajorityElectsANewOne() {
+        cluster = new ProcessCluster(dir, 3, List.of("--consensus.request-timeout=2s")).start();
+        NodeProcess leader = cluster.awaitLeader(ELECTION);
+        List<String> others = cluster.nodes.keySet().stream().filter(id -> !id.equals(leader.id)).toList();
+        Api.Answer cut = Api.post(leader.url() + "/api/chaos/partition", "{\"peers\": [\"" + others.get(0) + "\", \"" + others.get(1) + "\"]}", null);
+        assertThat(cut.status()).isEqualTo(200);
+
+        await("the majority elects another leader").atMost(ELECTION).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Api.Answer view = Api.get(cluster.node(others.get(0)).url() + "/api/cluster");
+            return view.status() == 200 && others.contains(view.json().path("leaderId").asString(""));
+        });
+        Api.Answer write = Api.post(leader.url() + "/api/log", "{\"payload\": \"lost?\"}", null);
+        assertThat(write.status()).as("a write to the cut-off leader").isEqualTo(503);
+        assertThat(write.headers()).containsKey("retry-after");
+        assertThat(Api.get(leader.url() + "/api/kv/anything").status()).as("a linearizable read there").isEqualTo(503);
+        assertThat(Api.post(cluster.node(others.get(1)).url() + "/api/log", "{\"payload\": \"majority\"}", null).status()).isEqualTo(201);
+
+        assertThat(Api.post(leader.url() + "/api/chaos/heal", "{}", null).status()).isEqualTo(200);
+        awaitAllCaughtUp();
+    }
+
+    private Long appendUntilAcknowledged(String id, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<NodeProcess> alive = cluster.alive();
+            if (alive.isEmpty()) {
+                return null;
+            }
+            NodeProcess any = alive.get(ThreadLocalRandom.current().nextInt(alive.size()));
+            Api.Answer answer = Api.post(any.url() + "/api/log", "{\"payload\": {\"id\": \"" + id + "\"}}", id);
+            if (answer.status() == 201) {
+                return answer.json().path("index").asLong();
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private void awaitAllCaughtUp() {
+        await("every node applied the same commit index").atMost(ELECTION).pollInterval(Duration.ofMillis(250)).until(() -> {
+            List<Long> applied = new ArrayList<>();
+            for (NodeProcess node : cluster.nodes.values()) {
+                Api.Answer view = Api.get(node.url() + "/api/cluster");
+                if (view.status() != 200) {
+                    return false;
+                }
+                applied.add(view.json().path("lastApplied").asLong());
+            }
+            return applied.stream().distinct().count() == 1 && applied.getFirst() > 0;
+        });
+    }
+
+    private static String payloadId(String payloadJson) {
+        int at = payloadJson.indexOf("\"id\":\"");
+        return at < 0 ? null : payloadJson.substring(at + 6, payloadJson.indexOf('"', at + 6));
+    }
+}
