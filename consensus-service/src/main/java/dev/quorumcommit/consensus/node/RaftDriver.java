@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import dev.quorumcommit.consensus.raft.Entry;
+import dev.quorumcommit.consensus.raft.HardState;
 import dev.quorumcommit.consensus.raft.Message;
 import dev.quorumcommit.consensus.raft.NotLeader;
 import dev.quorumcommit.consensus.raft.ProposeResult;
@@ -71,6 +72,8 @@ final class RaftDriver implements Runnable {
     private final Map<Long, CompletableFuture<Void>> unconfirmedReads = new HashMap<>();
     private final List<WaitingRead> confirmedReads = new ArrayList<>();
     private long nextReadId = 1;
+    private HardState persistedHardState;
+    private long persistedAtNanos;
     private long snapshotIndex;
     private SoftState soft = new SoftState(Role.FOLLOWER, null, 0);
 
@@ -86,6 +89,7 @@ final class RaftDriver implements Runnable {
         this.tickNanos = tickNanos;
         this.retainedEntries = retainedEntries;
         this.snapshotIndex = storage.snapshotMetadata().lastIncludedIndex();
+        this.persistedHardState = storage.hardState();
     }
 
     void submit(Event event) {
@@ -193,18 +197,33 @@ final class RaftDriver implements Runnable {
             snapshotIndex = rd.snapshot().metadata().lastIncludedIndex();
             log.info("[{}] installed snapshot {} from the leader", nodeId, rd.snapshot().metadata());
         }
-        if (rd.hardState() != null) {
+        boolean hardStateWritten = rd.hardState() != null && mustPersist(rd.hardState());
+        if (hardStateWritten) {
             storage.setHardState(rd.hardState());
+            persistedHardState = rd.hardState();
+            persistedAtNanos = System.nanoTime();
         }
         if (!rd.entries().isEmpty()) {
             storage.append(rd.entries());
             metrics.appendBatch(rd.entries().size());
         }
-        if (rd.hardState() != null || !rd.entries().isEmpty()) {
+        if (hardStateWritten || !rd.entries().isEmpty()) {
             long start = System.nanoTime();
             storage.sync();
             metrics.fsync(System.nanoTime() - start);
         }
+    }
+
+    /**
+     * Term and vote must be on disk before any message that depends on them leaves (Raft paper,
+     * figure 2). The commit index need not be: it is volatile state that a restarted node learns
+     * again from the leader, and storing it only spares re-applying. Writing it every batch would
+     * cost a second fsync per batch, so it is stored at most once a second, with term or vote changes.
+     */
+    private boolean mustPersist(HardState next) {
+        return next.term() != persistedHardState.term()
+                || !java.util.Objects.equals(next.votedFor(), persistedHardState.votedFor())
+                || (next.commitIndex() != persistedHardState.commitIndex() && System.nanoTime() - persistedAtNanos > 1_000_000_000L);
     }
 
     private void apply(List<Entry> committed) {
