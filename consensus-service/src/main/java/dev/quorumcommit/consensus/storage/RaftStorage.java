@@ -166,7 +166,7 @@ public final class RaftStorage implements AutoCloseable {
         try {
             snapshots.save(snapshot);
             this.snapshot = metadata;
-            if (!log.contains(metadata.lastIncludedIndex(), metadata.lastIncludedTerm())) {
+            if (!log.continuesFrom(metadata.lastIncludedIndex(), metadata.lastIncludedTerm())) {
                 log.reset(metadata.lastIncludedIndex() + 1);
                 recent.clear(metadata.lastIncludedIndex() + 1);
             }
