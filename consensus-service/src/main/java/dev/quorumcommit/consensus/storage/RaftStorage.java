@@ -65,6 +65,8 @@ public final class RaftStorage implements AutoCloseable {
             SnapshotMetadata covered = snapshots.newest() == null ? SnapshotMetadata.EMPTY : snapshots.newest().metadata();
             SegmentedLog.Opened log = SegmentedLog.open(absolute.resolve(LOG_DIR), options, covered.lastIncludedIndex(), covered.lastIncludedTerm());
             opened.add(log.log());
+            // The new files' directory entries are fsynced where they are made; this makes the directories themselves stay.
+            Fsync.directory(absolute);
             List<String> repairs = new ArrayList<>(snapshots.skipped());
             repairs.addAll(log.repairs());
             RecentEntries recent = new RecentEntries(options.cachedEntries(), options.cachedBytes());

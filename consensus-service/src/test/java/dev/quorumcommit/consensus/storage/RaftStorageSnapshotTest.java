@@ -113,6 +113,32 @@ class RaftStorageSnapshotTest {
         }
     }
 
+    @Test
+    void segmentsLeftBehindByAResetThatACrashInterruptedAreRemovedOnOpen(@TempDir Path saved) throws Exception {
+        try (RaftStorage storage = RaftStorage.open(dir, TINY_SEGMENTS)) {
+            storage.append(entries(1, 30, 1));
+            storage.sync();
+            for (Path segment : segments(dir)) {
+                Files.copy(segment, saved.resolve(segment.getFileName()));
+            }
+            storage.saveSnapshot(snapshot(100, 4, "from the leader"));
+            storage.append(entries(101, 103, 4));
+            storage.sync();
+        }
+        // As if the deletions of the old segments had not reached the disk before the crash.
+        try (Stream<Path> old = Files.list(saved)) {
+            for (Path segment : old.toList()) {
+                Files.copy(segment, dir.resolve(RaftStorage.LOG_DIR).resolve(segment.getFileName()));
+            }
+        }
+
+        try (RaftStorage storage = RaftStorage.open(dir, TINY_SEGMENTS)) {
+            assertThat(storage.recovered().entries()).containsExactlyElementsOf(entries(101, 103, 4));
+            assertThat(storage.recovered().repairs()).anyMatch(repair -> repair.contains("left over"));
+            assertThat(storage.firstIndex()).isEqualTo(101);
+        }
+    }
+
     private static Snapshot snapshot(long index, long term, String data) {
         return new Snapshot(new SnapshotMetadata(index, term), data.getBytes(StandardCharsets.UTF_8));
     }
