@@ -209,18 +209,22 @@ final class SegmentedLog implements AutoCloseable {
         return entries;
     }
 
-    /** Makes every append since the last sync durable: one fdatasync of the active segment, plus the directory if a segment was created. */
-    void sync() throws IOException {
+    /** Makes every append since the last sync durable: one fdatasync of the active segment, plus the directory if a segment was created. Returns the fsyncs issued. */
+    int sync() throws IOException {
+        int fsyncs = 0;
         if (unsynced) {
             LogSegment active = segments.getLast();
             active.flush(buffer);
             active.force();
             unsynced = false;
+            fsyncs++;
         }
         if (directoryChanged) {
             Fsync.directory(dir);
             directoryChanged = false;
+            fsyncs++;
         }
+        return fsyncs;
     }
 
     private LogSegment roll() throws IOException {
