@@ -69,10 +69,10 @@ final class HardStateFile implements AutoCloseable {
         pending = state.equals(durable) ? null : state;
     }
 
-    /** Writes the pending state over the older slot and fdatasyncs it; does nothing if nothing changed. */
-    void sync() throws IOException {
+    /** Writes the pending state over the older slot and fdatasyncs it; does nothing if nothing changed. Returns the fsyncs issued. */
+    int sync() throws IOException {
         if (pending == null) {
-            return;
+            return 0;
         }
         long next = sequence + 1;
         encode(next, pending);
@@ -84,6 +84,7 @@ final class HardStateFile implements AutoCloseable {
         sequence = next;
         durable = pending;
         pending = null;
+        return 1;
     }
 
     private void encode(long sequence, HardState state) {

@@ -93,8 +93,7 @@ final class SegmentedLog implements AutoCloseable {
             } else if (log.firstIndex() > snapshotIndex + 1) {
                 throw new CorruptStorageException("the log starts at index " + log.firstIndex() + " but the snapshot only covers up to " + snapshotIndex
                         + ": entries " + (snapshotIndex + 1) + ".." + (log.firstIndex() - 1) + " are missing");
-            } else if (snapshotIndex > 0 && !log.contains(snapshotIndex, snapshotTerm)) {
-                // Raft (section 7): a snapshot that does not match the log replaces all of it.
+            } else if (snapshotIndex > 0 && !log.continuesFrom(snapshotIndex, snapshotTerm)) {
                 repairs.add("log [" + log.firstIndex() + ", " + log.lastIndex() + "] does not hold snapshot entry " + snapshotIndex
                         + "@" + snapshotTerm + "; reset to start after the snapshot");
                 log.reset(snapshotIndex + 1);
@@ -123,8 +122,12 @@ final class SegmentedLog implements AutoCloseable {
         return segment == null ? -1 : segment.term(index);
     }
 
-    boolean contains(long index, long term) {
-        return termOrMinusOne(index) == term;
+    /**
+     * Whether the log carries on from the entry {@code index@term}: it holds that entry, or starts right after it
+     * (because an earlier reset put it there). If not, Raft (section 7) says a snapshot ending there replaces it.
+     */
+    boolean continuesFrom(long index, long term) {
+        return firstIndex() == index + 1 || termOrMinusOne(index) == term;
     }
 
     /** Appends contiguous entries starting at or before {@code lastIndex() + 1}, first cutting what they replace. */
@@ -206,18 +209,22 @@ final class SegmentedLog implements AutoCloseable {
         return entries;
     }
 
-    /** Makes every append since the last sync durable: one fdatasync of the active segment, plus the directory if a segment was created. */
-    void sync() throws IOException {
+    /** Makes every append since the last sync durable: one fdatasync of the active segment, plus the directory if a segment was created. Returns the fsyncs issued. */
+    int sync() throws IOException {
+        int fsyncs = 0;
         if (unsynced) {
             LogSegment active = segments.getLast();
             active.flush(buffer);
             active.force();
             unsynced = false;
+            fsyncs++;
         }
         if (directoryChanged) {
             Fsync.directory(dir);
             directoryChanged = false;
+            fsyncs++;
         }
+        return fsyncs;
     }
 
     private LogSegment roll() throws IOException {
