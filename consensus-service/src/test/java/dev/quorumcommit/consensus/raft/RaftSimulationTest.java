@@ -90,9 +90,13 @@ class RaftSimulationTest {
             this.network = new SimNetwork(random.split());
             int size = random.nextBoolean() ? 3 : 5;
             this.ids = IntStream.rangeClosed(1, size).mapToObj(i -> "n" + i).toList();
+            // vary the flow-control limits so that small appends, a window of one and big batches all occur
+            int heartbeat = 1 + random.nextInt(2);
+            int inflight = random.nextBoolean() ? 1 : 4;
+            int perAppend = random.nextBoolean() ? 1 : 3;
             for (String id : ids) {
                 SplittableRandom nodeRandom = random.split();
-                nodes.add(new SimNode(id, incarnation -> new RaftConfig(id, ids, 10, 2, 4, 3, 64, 16,
+                nodes.add(new SimNode(id, incarnation -> new RaftConfig(id, ids, 10, heartbeat, inflight, perAppend, 64, 16,
                         true, true, nodeRandom.split())));
             }
         }
@@ -135,22 +139,22 @@ class RaftSimulationTest {
 
         private void maybeDisturb() {
             double p = random.nextDouble();
-            if (p < 0.02) {
+            if (p < 0.03) {
                 List<String> shuffled = new ArrayList<>(ids);
                 java.util.Collections.shuffle(shuffled, new java.util.Random(random.nextLong()));
                 int cut = 1 + random.nextInt(ids.size() - 1);
                 network.firewall.partition(shuffled.subList(0, cut), shuffled.subList(cut, shuffled.size()));
                 record("partition " + shuffled.subList(0, cut) + " | " + shuffled.subList(cut, shuffled.size()));
-            } else if (p < 0.03) {
+            } else if (p < 0.045) {
                 String n = ids.get(random.nextInt(ids.size()));
                 network.firewall.isolate(n, ids);
                 record("isolate " + n);
-            } else if (p < 0.035) {
+            } else if (p < 0.05) {
                 network.firewall.cutOneWay(ids.get(random.nextInt(ids.size())), ids.get(random.nextInt(ids.size())));
-            } else if (p < 0.06) {
+            } else if (p < 0.075) {
                 network.firewall.heal();
                 record("heal firewall");
-            } else if (p < 0.06 + 0.05 * crashRate) {
+            } else if (p < 0.075 + 0.05 * crashRate) {
                 SimNode n = nodes.get(random.nextInt(nodes.size()));
                 if (n.up) {
                     record("crash " + n.id);
