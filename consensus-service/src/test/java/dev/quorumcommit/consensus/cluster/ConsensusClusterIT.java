@@ -108,8 +108,9 @@ class ConsensusClusterIT {
             assertThat(kv.json().path("revision").asLong()).isEqualTo(put.json().path("revision").asLong());
         }
         awaitAllCaughtUp();
-        List<LogReader.Item> log = LogReader.readAll(cluster.node("n3"));
-        acknowledged.forEach((id, index) -> assertThat(payloadId(log.get((int) (index - 1)).payload())).isEqualTo(id));
+        Map<Long, String> log = new HashMap<>();
+        LogReader.readAll(cluster.node("n3")).forEach(item -> log.put(item.index(), payloadId(item.payload())));
+        acknowledged.forEach((id, index) -> assertThat(log.get(index)).as("the entry at %d", index).isEqualTo(id));
     }
 
     @Test
