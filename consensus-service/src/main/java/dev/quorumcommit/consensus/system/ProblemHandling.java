@@ -2,6 +2,9 @@ package dev.quorumcommit.consensus.system;
 
 import java.util.stream.Collectors;
 
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.context.MessageSourceResolvable;
+import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -9,9 +12,13 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -41,6 +48,52 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
                 "The request body is not valid JSON of the expected shape: " + rootMessage(ex));
         problem.setTitle("Unreadable request body");
         return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /** A constraint on a path variable, query parameter or header failed: name each one and its rule. */
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String detail = ex.getParameterValidationResults().stream()
+                .map(result -> result instanceof ParameterErrors body
+                        ? body.getFieldErrors().stream().map(ProblemHandling::describe).collect(Collectors.joining("; "))
+                        : "'" + parameterName(result.getMethodParameter()) + "' "
+                                + result.getResolvableErrors().stream().map(MessageSourceResolvable::getDefaultMessage)
+                                        .collect(Collectors.joining(", "))
+                                + " (was " + abbreviate(result.getArgument()) + ")")
+                .collect(Collectors.joining("; "));
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                detail.isEmpty() ? "The request is invalid." : detail);
+        problem.setTitle("Invalid request");
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /** A query parameter or path variable of the wrong type, such as {@code limit=abc} or {@code limit=1.5}. */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status,
+            WebRequest request) {
+        String name = ex instanceof MethodArgumentTypeMismatchException mismatch ? mismatch.getName() : ex.getPropertyName();
+        Class<?> type = ex.getRequiredType();
+        String expected = type == null ? "a different type"
+                : Number.class.isAssignableFrom(org.springframework.util.ClassUtils.resolvePrimitiveIfNecessary(type))
+                        ? "a whole number" : "a " + type.getSimpleName();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "'" + name + "' must be " + expected + " (was " + abbreviate(ex.getValue()) + ")");
+        problem.setTitle("Invalid request");
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    private static String parameterName(MethodParameter parameter) {
+        RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
+        if (header != null && !header.name().isEmpty()) {
+            return header.name();
+        }
+        return parameter.getParameterName() == null ? "parameter " + parameter.getParameterIndex() : parameter.getParameterName();
+    }
+
+    private static String abbreviate(Object value) {
+        String text = String.valueOf(value);
+        return text.length() > 80 ? "'" + text.substring(0, 80) + "...' (" + text.length() + " characters)" : "'" + text + "'";
     }
 
     private static String describe(FieldError error) {
