@@ -2,6 +2,8 @@ package dev.quorumcommit.consensus.system;
 
 import java.util.stream.Collectors;
 
+import tools.jackson.core.JacksonException;
+
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.core.MethodParameter;
@@ -45,7 +47,7 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "The request body is not valid JSON of the expected shape: " + rootMessage(ex));
+                "The request body is not valid JSON of the expected shape: " + fieldOf(ex) + rootMessage(ex));
         problem.setTitle("Unreadable request body");
         return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
     }
@@ -99,6 +101,20 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     private static String describe(FieldError error) {
         return "'" + error.getField() + "' " + error.getDefaultMessage()
                 + (error.getRejectedValue() == null ? "" : " (was " + error.getRejectedValue() + ")");
+    }
+
+    /** Names the field Jackson could not read ({@code 'expectedRevision': ...}), when it knows it. */
+    private static String fieldOf(Throwable ex) {
+        for (Throwable cause = ex; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+                String path = jackson.getPath().stream()
+                        .map(reference -> reference.getPropertyName() != null ? reference.getPropertyName()
+                                : "[" + reference.getIndex() + "]")
+                        .collect(Collectors.joining("."));
+                return "'" + path + "': ";
+            }
+        }
+        return "";
     }
 
     /** Jackson's innermost message names the field and the token; the outer ones repeat Spring's wrapper. */
