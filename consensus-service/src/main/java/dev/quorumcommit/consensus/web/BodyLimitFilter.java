@@ -77,7 +77,7 @@ class BodyLimitFilter extends OncePerRequestFilter {
     private void refuse(HttpServletRequest request, HttpServletResponse response, String what) throws IOException {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");
-        problem.put("title", "Payload Too Large");
+        problem.put("title", "Content Too Large");
         problem.put("status", 413);
         problem.put("detail", what + "; a value or payload may be at most 1 MiB (" + RawJson.MAX_BYTES
                 + " bytes) of JSON, and the whole body at most " + MAX_BODY_BYTES + " bytes. Nothing was changed.");
