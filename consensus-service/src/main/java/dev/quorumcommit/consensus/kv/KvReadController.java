@@ -19,6 +19,7 @@ import dev.quorumcommit.consensus.web.Requests;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -42,7 +43,8 @@ class KvReadController {
     @GetMapping("/api/kv/{key}")
     @Operation(summary = "Read a key", description = "'linearizable' (the default) sees every write acknowledged before"
             + " the read began; 'stale' answers from this node at once and may lag behind the leader.")
-    @ApiResponse(responseCode = "200", description = "The key's value and revision")
+    @ApiResponse(responseCode = "200", description = "The key's value and revision",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = KvAnswer.class)))
     @ApiResponse(responseCode = "400", description = "Bad key, or 'consistency' neither 'linearizable' nor 'stale'",
             content = @Content(mediaType = ProblemDocs.PROBLEM_JSON))
     @ApiResponse(responseCode = "404", description = "The key is absent", content = @Content(mediaType = ProblemDocs.PROBLEM_JSON))

@@ -16,7 +16,7 @@ final class KvRecords {
     @Schema(description = "A value to write, and the condition for writing it",
             example = "{\"value\": {\"decision\": \"COMMIT\"}, \"ifAbsent\": true}")
     record PutRequest(
-            @Schema(description = "Any JSON value, at most 1 MiB; kept exactly as sent")
+            @Schema(description = "Any JSON value, at most 1 MiB; kept exactly as sent", types = {"object", "array", "string", "number", "boolean", "null"})
             @NotNull(message = "is required: any JSON value, null included") RawJson value,
             @Schema(description = "Write only if the key's current revision is this one", example = "17")
             @Min(value = 1, message = "must be a revision, at least 1") Long expectedRevision,
@@ -24,7 +24,7 @@ final class KvRecords {
     }
 
     @Schema(example = "{\"key\": \"tx:42:decision\", \"value\": {\"decision\": \"COMMIT\"}, \"revision\": 17}")
-    record KvAnswer(String key, RawJson value,
+    record KvAnswer(String key, @Schema(description = "The JSON value written", types = {"object", "array", "string", "number", "boolean", "null"}) RawJson value,
                     @Schema(description = "The log index of the write that set this value") long revision) {
 
         static KvAnswer of(KvEntry entry) {

@@ -26,6 +26,7 @@ import dev.quorumcommit.consensus.web.RawJson;
 import dev.quorumcommit.consensus.web.Requests;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -48,7 +49,8 @@ class KvWriteController {
             description = "Answers once the write is committed and applied. With 'ifAbsent' the first writer wins"
                     + " (the 2PC decision register). A failed condition is a 409 carrying the current value."
                     + " An optional Idempotency-Key makes a retry return the first answer.")
-    @ApiResponse(responseCode = "200", description = "Written; 'revision' is the log index of this write")
+    @ApiResponse(responseCode = "200", description = "Written; 'revision' is the log index of this write",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = KvAnswer.class)))
     @ApiResponse(responseCode = "400", description = "Bad key, malformed JSON, no value, or a wrong type",
             content = @Content(mediaType = ProblemDocs.PROBLEM_JSON, examples = @ExampleObject(value = ProblemDocs.BAD_REQUEST)))
     @ApiResponse(responseCode = "409", description = "The condition failed; carries the current key, value and revision",

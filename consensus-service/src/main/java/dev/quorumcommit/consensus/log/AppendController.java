@@ -25,6 +25,7 @@ import dev.quorumcommit.consensus.web.Requests;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -47,7 +48,8 @@ class AppendController {
             description = "Answers once the entry is committed by a majority and applied. Any node takes the request;"
                     + " a follower forwards it to the leader. With an Idempotency-Key, a retry returns the first answer"
                     + " and appends nothing (keys are remembered for at least 10 minutes).")
-    @ApiResponse(responseCode = "201", description = "Committed and applied")
+    @ApiResponse(responseCode = "201", description = "Committed and applied",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = AppendAnswer.class)))
     @ApiResponse(responseCode = "400", description = "Malformed JSON, no payload, or a bad Idempotency-Key",
             content = @Content(mediaType = ProblemDocs.PROBLEM_JSON, examples = @ExampleObject(value = ProblemDocs.BAD_REQUEST)))
     @ApiResponse(responseCode = "413", description = "The payload is larger than 1 MiB",

@@ -12,7 +12,7 @@ final class LogRecords {
 
     @Schema(description = "An entry to append", example = "{\"payload\": {\"event\": \"order-placed\", \"amount\": 12.50}}")
     record AppendRequest(
-            @Schema(description = "Any JSON value, at most 1 MiB; kept exactly as sent")
+            @Schema(description = "Any JSON value, at most 1 MiB; kept exactly as sent", types = {"object", "array", "string", "number", "boolean", "null"})
             @NotNull(message = "is required: any JSON value, null included") RawJson payload) {
     }
 
@@ -22,7 +22,7 @@ final class LogRecords {
     }
 
     @Schema(example = "{\"index\": 42, \"term\": 3, \"payload\": {\"event\": \"order-placed\", \"amount\": 12.50}}")
-    record LogEntryAnswer(long index, long term, RawJson payload) {
+    record LogEntryAnswer(long index, long term, @Schema(description = "The JSON value appended", types = {"object", "array", "string", "number", "boolean", "null"}) RawJson payload) {
 
         static LogEntryAnswer of(LogRecord record) {
             return new LogEntryAnswer(record.index(), record.term(), new RawJson(record.payload()));

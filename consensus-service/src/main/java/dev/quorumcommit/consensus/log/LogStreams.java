@@ -67,6 +67,8 @@ class LogStreams implements SmartLifecycle {
     private void send(SseEmitter emitter, long from) {
         long next = from;
         try {
+            // Sent at once so that the client gets the response headers even when nothing commits for a while.
+            emitter.send(SseEmitter.event().comment("following the committed log from index " + from).reconnectTime(1000));
             while (!Thread.currentThread().isInterrupted()) {
                 LogPage page = stateMachine.readLog(next, BATCH);
                 if (page.compacted()) {

@@ -3,7 +3,6 @@ package dev.quorumcommit.consensus.web;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
-import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.annotation.JsonSerialize;
 
@@ -13,8 +12,6 @@ import tools.jackson.databind.annotation.JsonSerialize;
  */
 @JsonDeserialize(using = RawJsonDeserializer.class)
 @JsonSerialize(using = RawJsonSerializer.class)
-@Schema(description = "Any JSON value: object, array, string, number, boolean or null", types = {"object", "array",
-        "string", "number", "boolean", "null"})
 public record RawJson(String json) {
 
     /** The contract's limit for a value or a payload. */
