@@ -25,9 +25,4 @@ public record NodeStatus(String nodeId, Role role, long term, String leaderId, l
     public NodeStatus {
         members = List.copyOf(members);
     }
-
-    /** The URL of the leader, when one is known and is a member. */
-    public URI leaderUrl() {
-        return members.stream().filter(m -> m.id().equals(leaderId)).map(Member::url).findFirst().orElse(null);
-    }
 }

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.client.ResourceAccessException;
 
 import dev.quorumcommit.consensus.node.ConsensusNode;
@@ -39,11 +40,13 @@ public class LeaderRouter {
     private final ConsensusNode node;
     private final LeaderForwarder forwarder;
     private final Duration timeout;
+    private final RoutingMetrics metrics;
 
-    LeaderRouter(ConsensusNode node, LeaderForwarder forwarder, ConsensusProperties properties) {
+    LeaderRouter(ConsensusNode node, LeaderForwarder forwarder, ConsensusProperties properties, RoutingMetrics metrics) {
         this.node = node;
         this.forwarder = forwarder;
         this.timeout = properties.requestTimeout();
+        this.metrics = metrics;
     }
 
     /**
@@ -52,6 +55,18 @@ public class LeaderRouter {
      * @param answer turns the operation's result into this route's answer
      */
     public <T> ResponseEntity<?> route(HttpServletRequest request, Object body, Supplier<CompletableFuture<T>> local,
+            Function<T, ResponseEntity<?>> answer) {
+        try {
+            return serve(request, body, local, answer);
+        } catch (ErrorResponseException e) {
+            if (e.getStatusCode().value() == 503) {
+                metrics.unavailable();
+            }
+            throw e;
+        }
+    }
+
+    private <T> ResponseEntity<?> serve(HttpServletRequest request, Object body, Supplier<CompletableFuture<T>> local,
             Function<T, ResponseEntity<?>> answer) {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean forwarded = request.getHeader(LeaderForwarder.FORWARDED_BY) != null;
@@ -64,7 +79,9 @@ public class LeaderRouter {
             }
             CompletableFuture<T> operation = local.get();
             try {
-                return answer.apply(operation.get(remaining, TimeUnit.NANOSECONDS));
+                T result = operation.get(remaining, TimeUnit.NANOSECONDS);
+                metrics.servedLocally();
+                return answer.apply(result);
             } catch (TimeoutException e) {
                 operation.cancel(false);
                 throw ApiProblem.unavailable("This node could not get a quorum within " + ApiProblem.seconds(timeout)
@@ -90,7 +107,9 @@ public class LeaderRouter {
                         .filter(m -> m.id().equals(leaderId) && !m.self()).map(m -> m.url()).findFirst().orElse(null);
                 if (leaderUrl != null) {
                     try {
-                        return forwarder.forward(leaderUrl, request, body);
+                        ResponseEntity<byte[]> relayed = forwarder.forward(leaderUrl, request, body);
+                        metrics.forwarded();
+                        return relayed;
                     } catch (ResourceAccessException unreachable) {
                         log.debug("leader {} at {} unreachable: {}", leaderId, leaderUrl, unreachable.getMessage());
                         if (!safeToRetry(request, unreachable)) {
