@@ -1,0 +1,54 @@
+package dev.quorumcommit.consensus.kv;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponseException;
+
+import dev.quorumcommit.consensus.statemachine.KvEntry;
+import dev.quorumcommit.consensus.web.ApiProblem;
+import dev.quorumcommit.consensus.web.RawJson;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+/** The request and answer bodies of the key-value routes, and their 409 problem. */
+final class KvRecords {
+
+    @Schema(description = "A value to write, and the condition for writing it",
+            example = "{\"value\": {\"decision\": \"COMMIT\"}, \"ifAbsent\": true}")
+    record PutRequest(
+            @Schema(description = "Any JSON value, at most 1 MiB; kept exactly as sent", types = {"object", "array", "string", "number", "boolean", "null"})
+            @NotNull(message = "is required: any JSON value, null included") RawJson value,
+            @Schema(description = "Write only if the key's current revision is this one", example = "17")
+            @Min(value = 1, message = "must be a revision, at least 1") Long expectedRevision,
+            @Schema(description = "Write only if the key is absent") Boolean ifAbsent) {
+    }
+
+    @Schema(example = "{\"key\": \"tx:42:decision\", \"value\": {\"decision\": \"COMMIT\"}, \"revision\": 17}")
+    record KvAnswer(String key, @Schema(description = "The JSON value written", types = {"object", "array", "string", "number", "boolean", "null"}) RawJson value,
+                    @Schema(description = "The log index of the write that set this value") long revision) {
+
+        static KvAnswer of(KvEntry entry) {
+            return new KvAnswer(entry.key(), new RawJson(entry.value()), entry.revision());
+        }
+    }
+
+    static final String CONFLICT_EXAMPLE = """
+            {"type": "about:blank", "title": "Condition failed", "status": 409,
+             "detail": "The key 'tx:42:decision' exists (revision 17), but the write asked for it to be absent. Nothing was changed.",
+             "key": "tx:42:decision", "value": {"decision": "ABORT"}, "revision": 17, "exists": true}""";
+
+    /** 409, carrying the key's current {@code key}, {@code value}, {@code revision} (null when absent) and {@code exists}. */
+    static ErrorResponseException conflict(String key, KvEntry current, String expectation) {
+        String state = current == null ? "is absent" : "exists (revision " + current.revision() + ")";
+        ErrorResponseException conflict = ApiProblem.of(HttpStatus.CONFLICT, "Condition failed",
+                "The key '" + key + "' " + state + ", but the request " + expectation + ". Nothing was changed.");
+        conflict.getBody().setProperty("key", key);
+        conflict.getBody().setProperty("value", current == null ? null : new RawJson(current.value()));
+        conflict.getBody().setProperty("revision", current == null ? null : current.revision());
+        conflict.getBody().setProperty("exists", current != null);
+        return conflict;
+    }
+
+    private KvRecords() {
+    }
+}

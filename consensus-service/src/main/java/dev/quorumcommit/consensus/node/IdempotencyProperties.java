@@ -1,0 +1,26 @@
+package dev.quorumcommit.consensus.node;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How long idempotency keys are remembered. Every member of a cluster must use the same values:
+ * they take part in the replicated state machine's computation.
+ *
+ * @param retention at least 10 minutes, as the contract promises
+ * @param maxKeys   a memory safety net; beyond it the oldest keys are forgotten early
+ */
+@ConfigurationProperties("consensus.idempotency")
+public record IdempotencyProperties(@DefaultValue("10m") Duration retention, @DefaultValue("100000") int maxKeys) {
+
+    public IdempotencyProperties {
+        if (retention.compareTo(Duration.ofMinutes(10)) < 0) {
+            throw new InvalidConfigurationException("consensus.idempotency.retention must be at least 10m, was " + retention);
+        }
+        if (maxKeys < 1000) {
+            throw new InvalidConfigurationException("consensus.idempotency.max-keys must be at least 1000, was " + maxKeys);
+        }
+    }
+}

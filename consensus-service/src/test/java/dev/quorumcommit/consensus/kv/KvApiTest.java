@@ -1,0 +1,132 @@
+package dev.quorumcommit.consensus.kv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import dev.quorumcommit.consensus.web.ApiTestSupport;
+import tools.jackson.databind.JsonNode;
+
+class KvApiTest extends ApiTestSupport {
+
+    private Answer put(String key, String body, String... headers) {
+        return send("PUT", "/api/kv/" + key, body, headers);
+    }
+
+    @Test
+    void aPutAnswersTheValueAndTheRevisionItWroteAt() {
+        Answer written = put("kv-1", "{\"value\": {\"n\": 1.10, \"big\": 98765432109876543210}}");
+        assertThat(written.status()).isEqualTo(200);
+        assertThat(written.body()).isEqualTo("{\"key\":\"kv-1\",\"value\":{\"n\":1.10,\"big\":98765432109876543210},\"revision\":"
+                + lastApplied() + "}");
+        assertThat(get("/api/kv/kv-1").body()).isEqualTo(written.body());
+        assertThat(get("/api/kv/kv-1?consistency=stale").body()).isEqualTo(written.body());
+    }
+
+    @Test
+    void compareAndSetWritesOnlyAtTheExpectedRevisionElse409WithTheCurrentValue() {
+        long revision = put("kv-cas", "{\"value\": \"a\"}").json().get("revision").asLong();
+        Answer next = put("kv-cas", "{\"value\": \"b\", \"expectedRevision\": " + revision + "}");
+        assertThat(next.status()).isEqualTo(200);
+        long current = next.json().get("revision").asLong();
+
+        long before = lastApplied();
+        Answer stale = put("kv-cas", "{\"value\": \"c\", \"expectedRevision\": " + revision + "}");
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.contentType()).startsWith("application/problem+json");
+        JsonNode problem = stale.json();
+        assertThat(problem.get("key").asString()).isEqualTo("kv-cas");
+        assertThat(problem.get("value").asString()).isEqualTo("b");
+        assertThat(problem.get("revision").asLong()).isEqualTo(current);
+        assertThat(problem.get("detail").asString()).contains("expected revision " + revision);
+        assertThat(get("/api/kv/kv-cas").json().get("value").asString()).isEqualTo("b");
+        assertThat(lastApplied()).isEqualTo(before + 1); // the failed write took an index, and changed nothing
+
+        Answer absent = put("kv-cas-absent", "{\"value\": 1, \"expectedRevision\": 3}");
+        assertThat(absent.status()).isEqualTo(409);
+        assertThat(absent.json().get("exists").asBoolean()).isFalse();
+        assertThat(absent.json().get("revision").isNull()).isTrue();
+    }
+
+    @Test
+    void ifAbsentLetsTheFirstWriterWin() {
+        assertThat(put("tx:1:decision", "{\"value\": \"COMMIT\", \"ifAbsent\": true}").status()).isEqualTo(200);
+        Answer second = put("tx:1:decision", "{\"value\": \"ABORT\", \"ifAbsent\": true}");
+        assertThat(second.status()).isEqualTo(409);
+        assertThat(second.json().get("value").asString()).isEqualTo("COMMIT");
+        assertThat(second.json().get("detail").asString()).contains("asked for it to be absent");
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyReturnsTheFirstAnswer() {
+        Answer first = put("kv-idem", "{\"value\": 1}", "Idempotency-Key", "kv-idem-1");
+        put("kv-idem", "{\"value\": 2}");
+        Answer retry = put("kv-idem", "{\"value\": 1}", "Idempotency-Key", "kv-idem-1");
+        assertThat(retry.status()).isEqualTo(200);
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(get("/api/kv/kv-idem").json().get("value").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void deleteAnswers204Then404AndHonoursTheRevision() {
+        long revision = put("kv-del", "{\"value\": true}").json().get("revision").asLong();
+        Answer wrong = send("DELETE", "/api/kv/kv-del?expectedRevision=" + (revision + 100), null);
+        assertThat(wrong.status()).isEqualTo(409);
+        assertThat(wrong.json().get("revision").asLong()).isEqualTo(revision);
+        assertThat(send("DELETE", "/api/kv/kv-del?expectedRevision=" + revision, null).status()).isEqualTo(204);
+        assertThat(get("/api/kv/kv-del").status()).isEqualTo(404);
+        Answer again = send("DELETE", "/api/kv/kv-del", null);
+        assertThat(again.status()).isEqualTo(404);
+        assertThat(again.json().get("detail").asString()).contains("'kv-del' is absent");
+        assertThat(send("DELETE", "/api/kv/kv-del?expectedRevision=abc", null).status()).isEqualTo(400);
+        assertThat(send("DELETE", "/api/kv/kv-del?expectedRevision=0", null).status()).isEqualTo(400);
+    }
+
+    @Test
+    void badKeysAndBodiesAre400ProblemsAndChangeNothing() {
+        long before = lastApplied();
+        String tooLong = "k".repeat(257);
+        String[][] cases = {
+                {tooLong, "{\"value\":1}", "'key' must be 1 to 256 characters"},
+                {"bad%20key", "{\"value\":1}", "'key' must be 1 to 256 characters"},
+                {"bad*key", "{\"value\":1}", "'key' must be 1 to 256 characters"},
+                {"ok", "{\"value\":1,\"expectedRevision\":\"5\"}", "expectedRevision"},
+                {"ok", "{\"value\":1,\"expectedRevision\":1.5}", "expectedRevision"},
+                {"ok", "{\"value\":1,\"expectedRevision\":0}", "'expectedRevision' must be a revision"},
+                {"ok", "{\"value\":1,\"ifAbsent\":\"true\"}", "ifAbsent"},
+                {"ok", "{\"value\":1,\"ifAbsent\":true,\"expectedRevision\":2}", "contradict"},
+                {"ok", "{\"expectedRevision\":2}", "'value' is required"},
+                {"ok", "{\"value\":[1,}", "not valid JSON"},
+        };
+        for (String[] bad : cases) {
+            Answer answer = put(bad[0], bad[1]);
+            assertThat(answer.status()).as(bad[1]).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.json().get("detail").asString()).as(bad[1]).contains(bad[2]);
+        }
+        assertThat(put("k".repeat(256), "{\"value\":1}").status()).isEqualTo(200);
+        assertThat(lastApplied()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void anEncodedSlashInAKeyIsRefusedAsAProblem() {
+        long before = lastApplied();
+        Answer answer = put("a%2Fb", "{\"value\":1}");
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.json().get("detail").asString()).contains("encoded '/'");
+        assertThat(get("/api/kv/a%5Cb").status()).isEqualTo(400);
+        assertThat(lastApplied()).isEqualTo(before);
+    }
+
+    @Test
+    void readsValidateConsistency() {
+        put("kv-read", "{\"value\":1}");
+        Answer bad = get("/api/kv/kv-read?consistency=eventual");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("detail").asString()).contains("'consistency' must be 'linearizable' or 'stale'");
+        assertThat(get("/api/kv/kv-read?consistency=linearizable").status()).isEqualTo(200);
+        assertThat(get("/api/kv/never-written").status()).isEqualTo(404);
+        assertThat(get("/api/kv/bad*key").status()).isEqualTo(400);
+    }
+}
