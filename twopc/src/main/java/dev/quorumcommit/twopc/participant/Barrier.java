@@ -51,6 +51,11 @@ public class Barrier {
         return vote;
     }
 
+    /** The barrier's record of a transaction, for inspection. */
+    public Optional<BarrierEntry> state(String txId) {
+        return store.find(txId);
+    }
+
     public BranchState commit(String txId) {
         BarrierEntry entry = store.find(txId).orElseThrow(() -> {
             log.error("commit for an unknown transaction: never prepared here");
