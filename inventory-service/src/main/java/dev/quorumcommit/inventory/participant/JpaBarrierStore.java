@@ -6,7 +6,7 @@ import java.util.Optional;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-import org.springframework.stereotype.Component;
+import org.springframework.stereotype.Repository;
 
 import dev.quorumcommit.twopc.participant.BarrierEntry;
 import dev.quorumcommit.twopc.participant.BarrierStore;
@@ -17,7 +17,7 @@ import dev.quorumcommit.twopc.participant.BranchState;
  * entity whose id is assigned, and a merge turns a racing duplicate insert into a silent update,
  * which is exactly what the barrier's primary key is there to prevent.
  */
-@Component
+@Repository // translates a duplicate key at flush into DataIntegrityViolationException, which the participant retries
 class JpaBarrierStore implements BarrierStore {
 
     private final EntityManager entities;
