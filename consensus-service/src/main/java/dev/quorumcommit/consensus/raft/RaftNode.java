@@ -455,12 +455,10 @@ public final class RaftNode {
         }
         if (maybeCommit()) {
             broadcastAppend(); // followers learn the new commit index
-        } else if (wasPaused || pr.state == Progress.State.REPLICATE) {
+        } else if (wasPaused) {
             sendAppend(r.from(), pr, false);
         }
-        while (pr.state == Progress.State.REPLICATE && pr.next <= log.lastIndex() && !pr.isPaused()) {
-            sendAppend(r.from(), pr, false); // fill the pipeline window
-        }
+        fillPipeline(r.from(), pr);
         if (r.from().equals(leadTransferee) && pr.match == log.lastIndex()) {
             send(new TimeoutNow(id, r.from(), term)); // thesis 3.10: the target is up to date, let it campaign
         }
@@ -520,7 +518,17 @@ public final class RaftNode {
     }
 
     private void broadcastAppend() {
-        tracker.all().forEach((peer, pr) -> sendAppend(peer, pr, true));
+        tracker.all().forEach((peer, pr) -> {
+            sendAppend(peer, pr, true);
+            fillPipeline(peer, pr);
+        });
+    }
+
+    /** A replicating follower gets appends back to back until its window of maxInflightAppends is full. */
+    private void fillPipeline(String to, Progress pr) {
+        while (pr.state == Progress.State.REPLICATE && pr.next <= log.lastIndex() && !pr.isPaused()) {
+            sendAppend(to, pr, false);
+        }
     }
 
     private void broadcastHeartbeat() {
