@@ -400,7 +400,7 @@ public final class RaftNode {
             return false;
         }
         log.commitTo(index);
-        if (!readsAwaitingCommit.isEmpty()) {
+        if (!readsAwaitingCommit.isEmpty() && committedInCurrentTerm()) {
             for (long requestId : readsAwaitingCommit) {
                 readOnly.add(requestId, log.committed(), id);
             }
