@@ -33,6 +33,7 @@ public final class RaftNode {
     private final Elections elections;
     private final Replicator replicator;
 
+    // Package-private: Elections reads and changes them; nothing outside this package can.
     long term;
     String votedFor;
     String leaderId;
@@ -373,7 +374,8 @@ public final class RaftNode {
         reset(term);
         role = Role.LEADER;
         leaderId = id;
-        tracker.resetProgress(log.lastIndex() + 1, config.maxInflightAppends(), ticks - config.electionTicks());
+        long neverHeard = ticks - config.electionTicks(); // a follower counts as live only once it answers
+        tracker.resetProgress(log.lastIndex() + 1, config.maxInflightAppends(), neverHeard);
         tracker.setSelfMatch(log.stableIndex());
         // Raft paper 5.4.2 / 8: a no-op of the new term lets the leader commit its predecessors' entries
         log.append(Entry.noop(log.lastIndex() + 1, term));
@@ -400,7 +402,7 @@ public final class RaftNode {
             return false;
         }
         log.commitTo(index);
-        if (!readsAwaitingCommit.isEmpty()) {
+        if (!readsAwaitingCommit.isEmpty() && committedInCurrentTerm()) {
             for (long requestId : readsAwaitingCommit) {
                 readOnly.add(requestId, log.committed(), id);
             }
@@ -413,5 +415,4 @@ public final class RaftNode {
     private boolean committedInCurrentTerm() {
         return log.term(log.committed()) == term;
     }
-
 }

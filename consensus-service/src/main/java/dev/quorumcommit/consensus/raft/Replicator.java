@@ -118,7 +118,7 @@ final class Replicator {
         if (node.maybeCommit()) {
             broadcastAppend(); // followers learn the new commit index
         } else if (wasPaused) {
-            sendAppend(r.from(), pr, false);
+            sendAppend(r.from(), pr, true); // even empty: it carries the commit index the follower missed while paused
         }
         fillPipeline(r.from(), pr);
         if (r.from().equals(node.leadTransferee()) && pr.match == log.lastIndex()) {

@@ -14,6 +14,8 @@ final class MiniCluster {
 
     final Map<String, Driven> nodes = new LinkedHashMap<>();
     final Set<String> down = new HashSet<>();
+    /** Every delivered message, one line each, in the order delivered. */
+    final java.util.List<String> transcript = new java.util.ArrayList<>();
 
     MiniCluster(List<String> members, UnaryOperator<RaftConfig> tweak) {
         int seed = 1;
@@ -37,6 +39,7 @@ final class MiniCluster {
             while (!queue.isEmpty()) {
                 Message m = queue.poll();
                 if (!down.contains(m.to()) && !down.contains(m.from())) {
+                    transcript.add(Transcript.line(m));
                     nodes.get(m.to()).step(m);
                 }
             }
