@@ -33,6 +33,7 @@ done
 
 pids=()
 names=()
+commands=()
 stop_all() {
   trap - INT TERM EXIT
   if ((${#pids[@]})); then
@@ -52,10 +53,16 @@ start() { # name port jar args...
     echo "Port $port is taken: is a cluster already running? Stop it first." >&2
     exit 1
   fi
-  "$java" -XX:MaxRAMPercentage=10 -jar "$repo/$jar/target/$jar.jar" --server.port="$port" "$@" > "$logs/$name.log" 2>&1 &
-  pids+=($!)
+  commands+=("$(printf '%q ' "$java" -Xmx384m -jar "$repo/$jar/target/$jar.jar" --server.port="$port" "$@")")
   names+=("$name")
-  echo "Started $name on port $port (pid $!, log $logs/$name.log)"
+  launch $((${#names[@]} - 1))
+}
+
+launch() { # index: (re)starts the process of that index, appending to its log
+  # exec: the background job becomes the java process itself, so its pid is the one to stop.
+  eval "exec ${commands[$1]}" >> "$logs/${names[$1]}.log" 2>&1 &
+  pids[$1]=$!
+  echo "Started ${names[$1]} (pid $!, log $logs/${names[$1]}.log)"
 }
 
 for i in 1 2 3; do
@@ -98,7 +105,23 @@ Quorum Commit is up. Swagger UI:
   consensus n2       http://127.0.0.1:9002/swagger-ui.html
   consensus n3       http://127.0.0.1:9003/swagger-ui.html
 Cluster state: curl http://127.0.0.1:9001/api/cluster
-Press Ctrl-C to stop all five.
+Press Ctrl-C to stop all five. A process that dies (kill -9 a leader!) is started again after
+${QC_RESTART_DELAY:-10} s, as a supervisor would, so that you can watch it rejoin and catch up.
 MSG
-wait -n "${pids[@]}" || true
-echo "A process of the cluster exited on its own; stopping the rest." >&2
+
+# Supervise: report a death at once, restart after a pause long enough to watch the cluster without it.
+declare -A died_at=()
+while true; do
+  sleep 1
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      if [[ -z "${died_at[$i]:-}" ]]; then
+        died_at[$i]=$SECONDS
+        echo "$(date +%T) ${names[$i]} (pid ${pids[$i]}) is gone; starting it again in ${QC_RESTART_DELAY:-10} s"
+      elif ((SECONDS - died_at[$i] >= ${QC_RESTART_DELAY:-10})); then
+        unset "died_at[$i]"
+        launch "$i"
+      fi
+    fi
+  done
+done

@@ -12,7 +12,6 @@ import dev.quorumcommit.consensus.raft.Message.TimeoutNow;
 import dev.quorumcommit.consensus.raft.Message.VoteRequest;
 import dev.quorumcommit.consensus.raft.Message.VoteResponse;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,10 @@ public final class RaftNode {
     private final RaftLog log;
     private final ProgressTracker tracker;
     private final ReadOnly readOnly = new ReadOnly();
-    private final SnapshotReceiver receiver = new SnapshotReceiver();
     private final Elections elections;
+    private final Replicator replicator;
 
+    // Package-private: Elections reads and changes them; nothing outside this package can.
     long term;
     String votedFor;
     String leaderId;
@@ -66,6 +66,7 @@ public final class RaftNode {
         this.log = new RaftLog(snapshot, entries, hardState.commitIndex());
         this.tracker = new ProgressTracker(id, config.members());
         this.elections = new Elections(this);
+        this.replicator = new Replicator(this);
         this.latestSnapshot = snapshot;
         becomeFollower(hardState.term(), null);
         this.votedFor = hardState.votedFor();
@@ -97,7 +98,7 @@ public final class RaftNode {
         }
         if (heartbeatElapsed >= config.heartbeatTicks()) {
             heartbeatElapsed = 0;
-            broadcastHeartbeat();
+            replicator.broadcastHeartbeat(readOnly.lastContext());
         }
     }
 
@@ -117,7 +118,7 @@ public final class RaftNode {
             case TimeoutNow t -> elections.handleTimeoutNow();
             case AppendEntries a -> {
                 if (followLeader(a.from())) {
-                    handleAppend(a);
+                    replicator.handleAppend(a);
                 }
             }
             case Heartbeat h -> {
@@ -128,22 +129,25 @@ public final class RaftNode {
             }
             case InstallSnapshot s -> {
                 if (followLeader(s.from())) {
-                    handleSnapshotChunk(s);
+                    replicator.handleSnapshotChunk(s);
                 }
             }
             case AppendResponse r -> {
                 if (role == Role.LEADER) {
-                    handleAppendResponse(r);
+                    replicator.handleAppendResponse(r);
                 }
             }
             case HeartbeatResponse r -> {
                 if (role == Role.LEADER) {
-                    handleHeartbeatResponse(r);
+                    replicator.handleHeartbeatResponse(r);
+                    if (r.context() != 0) {
+                        readStates.addAll(readOnly.ack(r.context(), r.from(), tracker.quorum()));
+                    }
                 }
             }
             case InstallSnapshotResponse r -> {
                 if (role == Role.LEADER) {
-                    handleSnapshotResponse(r);
+                    replicator.handleSnapshotResponse(r);
                 }
             }
         }
@@ -192,7 +196,7 @@ public final class RaftNode {
         if (pr.match == log.lastIndex()) {
             send(new TimeoutNow(id, to, term));
         } else {
-            sendAppend(to, pr, true);
+            replicator.sendAppend(to, pr, true);
         }
         return true;
     }
@@ -234,11 +238,11 @@ public final class RaftNode {
     public Ready ready() {
         if (appendPending) {
             appendPending = false;
-            broadcastAppend();
+            replicator.broadcastAppend();
         }
         if (heartbeatPending) {
             heartbeatPending = false;
-            broadcastHeartbeat();
+            replicator.broadcastHeartbeat(readOnly.lastContext());
         }
         SoftState soft = softState();
         HardState hard = hardState();
@@ -292,7 +296,7 @@ public final class RaftNode {
         return new HardState(term, votedFor, log.committed());
     }
 
-    // ---- role changes (used by Elections) -------------------------------------------------
+    // ---- shared with Elections and Replicator -------------------------------------------------
 
     RaftConfig config() {
         return config;
@@ -308,6 +312,22 @@ public final class RaftNode {
 
     String id() {
         return id;
+    }
+
+    long ticks() {
+        return ticks;
+    }
+
+    String leadTransferee() {
+        return leadTransferee;
+    }
+
+    Snapshot latestSnapshot() {
+        return latestSnapshot;
+    }
+
+    void setLatestSnapshot(Snapshot snapshot) {
+        latestSnapshot = snapshot;
     }
 
     void send(Message m) {
@@ -354,7 +374,8 @@ public final class RaftNode {
         reset(term);
         role = Role.LEADER;
         leaderId = id;
-        tracker.resetProgress(log.lastIndex() + 1, config.maxInflightAppends(), ticks - config.electionTicks());
+        long neverHeard = ticks - config.electionTicks(); // a follower counts as live only once it answers
+        tracker.resetProgress(log.lastIndex() + 1, config.maxInflightAppends(), neverHeard);
         tracker.setSelfMatch(log.stableIndex());
         // Raft paper 5.4.2 / 8: a no-op of the new term lets the leader commit its predecessors' entries
         log.append(Entry.noop(log.lastIndex() + 1, term));
@@ -374,138 +395,14 @@ public final class RaftNode {
         return true;
     }
 
-    // ---- follower side of replication -------------------------------------------------------
-
-    private void handleAppend(AppendEntries a) {
-        if (a.prevLogIndex() < log.committed()) {
-            // everything up to our commit index is settled; tell the leader where we stand
-            send(new AppendResponse(id, a.from(), term, true, log.committed(), 0, 0, log.lastIndex()));
-            return;
-        }
-        long lastNew = log.maybeAppend(a.prevLogIndex(), a.prevLogTerm(), a.leaderCommit(), a.entries());
-        if (lastNew != RaftLog.UNKNOWN) {
-            send(new AppendResponse(id, a.from(), term, true, lastNew, 0, 0, log.lastIndex()));
-            return;
-        }
-        long conflictTerm;
-        long conflictIndex;
-        if (a.prevLogIndex() > log.lastIndex()) {
-            conflictTerm = 0;
-            conflictIndex = log.lastIndex() + 1;
-        } else {
-            conflictTerm = log.term(a.prevLogIndex());
-            conflictIndex = log.firstIndexOfTermAt(a.prevLogIndex());
-        }
-        send(new AppendResponse(id, a.from(), term, false, a.prevLogIndex(), conflictTerm, conflictIndex, log.lastIndex()));
-    }
-
-    private void handleSnapshotChunk(InstallSnapshot chunk) {
-        Snapshot complete = receiver.accept(chunk);
-        if (complete == null) {
-            send(new InstallSnapshotResponse(id, chunk.from(), term, chunk.metadata(),
-                    receiver.nextOffset(chunk.metadata()), false));
-            return;
-        }
-        SnapshotMetadata meta = complete.metadata();
-        if (meta.lastIncludedIndex() <= log.committed()) {
-            // already have everything it covers: nothing to install
-        } else if (log.matchTerm(meta.lastIncludedIndex(), meta.lastIncludedTerm())) {
-            // Raft paper, figure 13, step 6: our log holds the snapshot's last entry, keep what follows it
-            log.commitTo(meta.lastIncludedIndex());
-        } else {
-            log.restore(complete);
-            latestSnapshot = complete;
-        }
-        send(new InstallSnapshotResponse(id, chunk.from(), term, meta, complete.data().length, true));
-    }
-
-    // ---- leader side of replication ---------------------------------------------------------
-
-    private void handleAppendResponse(AppendResponse r) {
-        Progress pr = tracker.get(r.from());
-        pr.lastHeardTick = ticks;
-        if (!r.success()) {
-            long hint = r.conflictIndex();
-            if (r.conflictTerm() > 0) {
-                // skip the follower's whole conflicting term; if we hold that term, resume after our last entry of it
-                long ours = log.lastIndexOfTerm(r.conflictTerm(), r.index());
-                hint = ours == RaftLog.UNKNOWN ? r.conflictIndex() : ours + 1;
-            }
-            if (pr.maybeDecreaseTo(r.index(), hint)) {
-                if (pr.state == Progress.State.REPLICATE) {
-                    pr.becomeProbe();
-                }
-                sendAppend(r.from(), pr, true);
-            }
-            return;
-        }
-        boolean wasPaused = pr.isPaused();
-        boolean probeAccepted = pr.state == Progress.State.PROBE && r.index() >= pr.match;
-        if (!pr.maybeUpdate(r.index()) && !probeAccepted) {
-            return; // duplicate or stale acknowledgement
-        }
-        switch (pr.state) {
-            case PROBE -> pr.becomeReplicate();
-            case REPLICATE -> pr.freeInflightsTo(r.index());
-            case SNAPSHOT -> {
-                if (pr.match >= pr.snapshot.metadata().lastIncludedIndex()) {
-                    pr.becomeProbe();
-                }
-            }
-        }
-        if (maybeCommit()) {
-            broadcastAppend(); // followers learn the new commit index
-        } else if (wasPaused || pr.state == Progress.State.REPLICATE) {
-            sendAppend(r.from(), pr, false);
-        }
-        while (pr.state == Progress.State.REPLICATE && pr.next <= log.lastIndex() && !pr.isPaused()) {
-            sendAppend(r.from(), pr, false); // fill the pipeline window
-        }
-        if (r.from().equals(leadTransferee) && pr.match == log.lastIndex()) {
-            send(new TimeoutNow(id, r.from(), term)); // thesis 3.10: the target is up to date, let it campaign
-        }
-    }
-
-    private void handleHeartbeatResponse(HeartbeatResponse r) {
-        Progress pr = tracker.get(r.from());
-        pr.lastHeardTick = ticks;
-        if (pr.state == Progress.State.REPLICATE) {
-            pr.freeFirstIfFull();
-        }
-        pr.probeSent = false;
-        if (pr.match < log.lastIndex()) {
-            sendAppend(r.from(), pr, true);
-        }
-        if (r.context() != 0) {
-            readStates.addAll(readOnly.ack(r.context(), r.from(), tracker.quorum()));
-        }
-    }
-
-    private void handleSnapshotResponse(InstallSnapshotResponse r) {
-        Progress pr = tracker.get(r.from());
-        pr.lastHeardTick = ticks;
-        if (pr.state != Progress.State.SNAPSHOT || !pr.snapshot.metadata().equals(r.metadata())) {
-            return; // answers a transfer we are no longer doing
-        }
-        if (r.done()) {
-            pr.maybeUpdate(r.metadata().lastIncludedIndex());
-            pr.becomeProbe();
-            sendAppend(r.from(), pr, true);
-        } else if (r.nextOffset() != pr.snapshotOffset) {
-            // progress, or the follower lost its partial copy (restart): go on from where it is
-            pr.snapshotOffset = r.nextOffset();
-            sendSnapshotChunk(r.from(), pr);
-        }
-    }
-
     /** Commits the highest index a quorum holds, if it is of the current term (Raft paper 5.4.2). */
-    private boolean maybeCommit() {
+    boolean maybeCommit() {
         long index = tracker.quorumMatch();
         if (index <= log.committed() || log.term(index) != term) {
             return false;
         }
         log.commitTo(index);
-        if (!readsAwaitingCommit.isEmpty()) {
+        if (!readsAwaitingCommit.isEmpty() && committedInCurrentTerm()) {
             for (long requestId : readsAwaitingCommit) {
                 readOnly.add(requestId, log.committed(), id);
             }
@@ -517,50 +414,5 @@ public final class RaftNode {
 
     private boolean committedInCurrentTerm() {
         return log.term(log.committed()) == term;
-    }
-
-    private void broadcastAppend() {
-        tracker.all().forEach((peer, pr) -> sendAppend(peer, pr, true));
-    }
-
-    private void broadcastHeartbeat() {
-        long context = readOnly.lastContext();
-        tracker.all().forEach((peer, pr) -> {
-            if (pr.state == Progress.State.SNAPSHOT) {
-                sendSnapshotChunk(peer, pr); // resend: the previous chunk or its answer may be lost
-            }
-            // the follower may not hold our entries beyond match, so promise no more than that
-            send(new Heartbeat(id, peer, term, Math.min(pr.match, log.committed()), context));
-        });
-    }
-
-    /** Sends {@code to} its next entries (or, if they are compacted away, a snapshot), unless its flow control says wait. */
-    private void sendAppend(String to, Progress pr, boolean sendIfEmpty) {
-        if (pr.isPaused()) {
-            return;
-        }
-        long prevIndex = pr.next - 1;
-        if (prevIndex < log.offsetIndex()) {
-            if (latestSnapshot == null) {
-                throw new IllegalStateException("log compacted to " + log.offsetIndex() + " without a snapshot");
-            }
-            pr.becomeSnapshot(latestSnapshot);
-            sendSnapshotChunk(to, pr);
-            return;
-        }
-        List<Entry> entries = log.slice(pr.next, config.maxEntriesPerAppend(), config.maxBytesPerAppend());
-        if (entries.isEmpty() && !sendIfEmpty) {
-            return;
-        }
-        send(new AppendEntries(id, to, term, prevIndex, log.term(prevIndex), entries, log.committed()));
-        pr.sent(entries.isEmpty() ? prevIndex : entries.getLast().index(), !entries.isEmpty());
-    }
-
-    private void sendSnapshotChunk(String to, Progress pr) {
-        byte[] data = pr.snapshot.data();
-        int from = (int) Math.min(pr.snapshotOffset, data.length);
-        int until = (int) Math.min((long) from + config.snapshotChunkBytes(), data.length);
-        send(new InstallSnapshot(id, to, term, pr.snapshot.metadata(), from, Arrays.copyOfRange(data, from, until),
-                until == data.length));
     }
 }

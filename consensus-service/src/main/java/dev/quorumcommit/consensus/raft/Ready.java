@@ -6,9 +6,10 @@ import java.util.List;
  * What the driver must do, in this order (etcd raft's contract):
  * <ol>
  *   <li>persist, and sync: {@code snapshot} first (then the log holds nothing before or at it, and
- *       nothing after it either: discard the whole log), then {@code hardState}, then {@code entries} –
- *       when entries are given, the stored log is first cut from {@code entries.get(0).index()} on,
- *       because they may replace a conflicting suffix;</li>
+ *       nothing after it either: discard the whole log), then {@code entries} – the stored log is
+ *       first cut from {@code entries.get(0).index()} on, because they may replace a conflicting
+ *       suffix – then {@code hardState} (after the entries, so that a stored commit index never
+ *       points past the stored log);</li>
  *   <li>install {@code snapshot} in the state machine, if any;</li>
  *   <li>send {@code messages} (any order, any may be lost);</li>
  *   <li>apply {@code committedEntries} in order;</li>

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class RaftSimulationTest {
 
-    private static final int CHAOS_TICKS = 150;
+    private static final int CHAOS_TICKS = 300;
     private static final int HEAL_BUDGET_TICKS = 300;
 
     @Test
@@ -29,7 +29,7 @@ class RaftSimulationTest {
             runOrFail(Long.parseLong(replay), true);
             return;
         }
-        int runs = Integer.getInteger("raft.sim.runs", 2000);
+        int runs = Integer.getInteger("raft.sim.runs", 3000);
         long first = Long.getLong("raft.sim.firstSeed", 1L);
         long commits = 0;
         long snapshots = 0;
@@ -160,6 +160,12 @@ class RaftSimulationTest {
                     record("crash " + n.id);
                     n.crash();
                 }
+            } else if (p < 0.075 + 0.15 * crashRate) {
+                // leaders are where the interesting crashes are (Raft paper, figure 8)
+                nodes.stream().filter(n -> n.up && n.raft.role == Role.LEADER).findFirst().ifPresent(n -> {
+                    record("crash leader " + n.id);
+                    n.crash();
+                });
             }
             for (SimNode n : nodes) {
                 if (!n.up && random.nextDouble() < 0.05) {

@@ -24,13 +24,13 @@ final class SimNode {
                 snapshot = rd.snapshot();
                 entries.clear();
             }
-            if (rd.hardState() != null) {
-                hardState = rd.hardState();
-            }
             if (!rd.entries().isEmpty()) {
                 long first = rd.entries().getFirst().index();
                 entries.removeIf(e -> e.index() >= first);
                 entries.addAll(rd.entries());
+            }
+            if (rd.hardState() != null) {
+                hardState = rd.hardState();
             }
         }
 

@@ -18,18 +18,19 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.quorumcommit.system.support.Commands;
 import dev.quorumcommit.system.support.Http;
 import dev.quorumcommit.system.support.Project;
 
 /**
- * The README's run command, as a person runs it: all five processes up with the contract's flags,
+ * The README's run command and its guided tour, as a person runs them: all five processes up with the contract's flags,
  * every Swagger UI listed and answering, demo stock on first start only, Ctrl-C (here SIGTERM, which
  * the script treats alike) stopping exactly the processes it started, and a second run finding the
  * data again.
  */
 class RunScriptIT {
 
-    private static final Pattern STARTED = Pattern.compile("Started (\\S+) on port (\\d+) \\(pid (\\d+)");
+    private static final Pattern STARTED = Pattern.compile("Started (\\S+) \\(pid (\\d+)");
     private static final List<Integer> PORTS = List.of(9001, 9002, 9003, 8082, 8081);
 
     @TempDir
@@ -50,6 +51,13 @@ class RunScriptIT {
             }
             assertThat(Http.get("http://127.0.0.1:8082/api/inventory/apple").json().path("available").asInt()).isEqualTo(100);
             Http.put("http://127.0.0.1:8082/api/inventory/apple", "{\"available\": 7}");
+
+            Commands.Result tour = Commands.run(workingDirectory, 300, "bash", "-euo", "pipefail", "-c", ReadmeTour.script());
+            assertThat(tour.exitCode()).as("the README's tour, which printed:%n%s", tour.output()).isZero();
+            assertThat(tour.output()).contains("CONFIRMED");
+            await("run.sh starts the killed leader again").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> PORTS.stream().allMatch(port -> Http.get("http://127.0.0.1:" + port + "/actuator/health/readiness").status() == 200));
+            assertThat(first.output()).contains("is gone; starting it again");
         } finally {
             first.stop();
         }
@@ -98,7 +106,7 @@ class RunScriptIT {
         }
 
         List<Long> pids() {
-            return lines.stream().map(STARTED::matcher).filter(Matcher::find).map(m -> Long.parseLong(m.group(3))).toList();
+            return lines.stream().map(STARTED::matcher).filter(Matcher::find).map(m -> Long.parseLong(m.group(2))).toList();
         }
 
         void stop() throws InterruptedException {

@@ -1,0 +1,58 @@
+package dev.quorumcommit.inventory.participant;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import org.springframework.stereotype.Repository;
+
+import dev.quorumcommit.twopc.participant.BarrierEntry;
+import dev.quorumcommit.twopc.participant.BarrierStore;
+import dev.quorumcommit.twopc.participant.BranchState;
+
+/**
+ * The barrier table through the EntityManager rather than a Spring Data save(): save() merges an
+ * entity whose id is assigned, and a merge turns a racing duplicate insert into a silent update,
+ * which is exactly what the barrier's primary key is there to prevent.
+ */
+@Repository // translates a duplicate key at flush into DataIntegrityViolationException, which the participant retries
+class JpaBarrierStore implements BarrierStore {
+
+    private final EntityManager entities;
+
+    JpaBarrierStore(EntityManager entities) {
+        this.entities = entities;
+    }
+
+    @Override
+    public Optional<BarrierEntry> find(String txId) {
+        return Optional.ofNullable(entities.find(BarrierRow.class, txId, LockModeType.PESSIMISTIC_WRITE))
+                .map(BarrierRow::entry);
+    }
+
+    @Override
+    public void insert(BarrierEntry entry) {
+        entities.persist(new BarrierRow(entry));
+        entities.flush(); // a duplicate fails here, inside the local transaction, not at some later commit
+    }
+
+    @Override
+    public void update(BarrierEntry entry) {
+        entities.find(BarrierRow.class, entry.txId()).apply(entry);
+    }
+
+    @Override
+    public List<BarrierEntry> preparedBefore(Instant cutoff) {
+        return entities.createQuery("select b from BarrierRow b where b.state = :state and b.since < :cutoff",
+                        BarrierRow.class)
+                .setParameter("state", BranchState.PREPARED).setParameter("cutoff", cutoff)
+                .getResultList().stream().map(BarrierRow::entry).toList();
+    }
+
+    long countPrepared() {
+        return entities.createQuery("select count(b) from BarrierRow b where b.state = :state", Long.class)
+                .setParameter("state", BranchState.PREPARED).getSingleResult();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.quorumcommit.inventory.participant;
+
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.quorumcommit.twopc.DecisionRegister;
+import dev.quorumcommit.twopc.TwoPcMetrics;
+import dev.quorumcommit.twopc.participant.Barrier;
+import dev.quorumcommit.twopc.participant.ParticipantTermination;
+
+@Configuration(proxyBeanMethods = false)
+class ParticipantConfiguration {
+
+    @Bean
+    Barrier barrier(JpaBarrierStore store, StockEffects effects, Clock clock) {
+        return new Barrier(store, effects, clock);
+    }
+
+    @Bean
+    TwoPcMetrics participantMetrics(MeterRegistry registry, JpaBarrierStore store,
+            org.springframework.transaction.support.TransactionTemplate transactions) {
+        TwoPcMetrics metrics = new TwoPcMetrics(registry, "participant");
+        metrics.inDoubt(() -> transactions.execute(status -> store.countPrepared()));
+        return metrics;
+    }
+
+    @Bean
+    ParticipantTermination participantTermination(JpaBarrierStore store, DecisionRegister register,
+            InventoryParticipant participant, ParticipantProperties properties, TwoPcMetrics metrics, Clock clock) {
+        return new ParticipantTermination(store, register, participant, properties.preparedTimeout(), metrics, clock);
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService terminationScheduler() {
+        return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("twopc-termination").factory());
+    }
+}

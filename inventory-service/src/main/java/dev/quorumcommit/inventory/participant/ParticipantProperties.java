@@ -1,0 +1,19 @@
+package dev.quorumcommit.inventory.participant;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * twopc.participant.prepared-timeout: how long a prepared transaction waits for the coordinator
+ * before reading (and if need be writing ABORT to) its decision key. resolve-interval: how often
+ * that check runs.
+ */
+@Validated
+@ConfigurationProperties("twopc.participant")
+record ParticipantProperties(@NotNull @DefaultValue("5s") Duration preparedTimeout,
+        @NotNull @DefaultValue("2s") Duration resolveInterval) {
+}

@@ -1,0 +1,28 @@
+package dev.quorumcommit.inventory.system;
+
+import java.time.Clock;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+import dev.quorumcommit.twopc.consensus.ConsensusConfiguration;
+
+/** The clock (a bean so tests can fix it), the consensus client with its health indicator, and the OpenAPI title. */
+@Configuration(proxyBeanMethods = false)
+@Import(ConsensusConfiguration.class)
+class SystemConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    OpenAPI openApi() {
+        return new OpenAPI().info(new Info().title("Quorum Commit: inventory-service").version("0.1.0")
+                .description("Routes tagged 'internal' belong to the two-phase commit between the services."));
+    }
+}

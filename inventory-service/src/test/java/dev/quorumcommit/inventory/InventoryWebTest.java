@@ -1,0 +1,127 @@
+package dev.quorumcommit.inventory;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.servlet.MockMvc;
+
+/** The routes through the whole stack: contract answers, participant routes, and bad input changing nothing. */
+@SpringBootTest
+@AutoConfigureMockMvc
+@ActiveProfiles("test")
+@Import(InMemoryRegisterConfiguration.class)
+class InventoryWebTest {
+
+    @Autowired
+    MockMvc mvc;
+
+    private String restocked(int available) throws Exception {
+        String sku = "W-" + UUID.randomUUID().toString().substring(0, 8);
+        mvc.perform(put("/api/inventory/" + sku).contentType(MediaType.APPLICATION_JSON)
+                .content("{\"available\": " + available + "}"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.available").value(available)).andExpect(jsonPath("$.reserved").value(0));
+        return sku;
+    }
+
+    @Test
+    void restockReadAndList() throws Exception {
+        String sku = restocked(7);
+        mvc.perform(get("/api/inventory/" + sku)).andExpect(status().isOk()).andExpect(jsonPath("$.sku").value(sku));
+        mvc.perform(get("/api/inventory")).andExpect(status().isOk())
+                .andExpect(content().string(containsString("\"sku\":\"" + sku + "\"")));
+    }
+
+    @Test
+    void anUnknownSkuIsAProblem() throws Exception {
+        mvc.perform(get("/api/inventory/NOPE-" + UUID.randomUUID())).andExpect(status().isNotFound())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.title").value("Unknown SKU"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"available\": -1}          | available",
+            "{\"available\": \"5\"}       | ",
+            "{\"available\": 1.5}         | ",
+            "{\"available\": 99999999999} | ",
+            "{}                           | available",
+            "{\"available\":              | ",
+    })
+    void badRestocksAre400sAndChangeNothing(String body, String named) throws Exception {
+        String sku = restocked(3);
+        mvc.perform(put("/api/inventory/" + sku).contentType(MediaType.APPLICATION_JSON).content(body))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value(containsString(named == null ? "" : named)));
+        mvc.perform(get("/api/inventory/" + sku)).andExpect(jsonPath("$.available").value(3));
+    }
+
+    @Test
+    void aMalformedSkuIsNamed() throws Exception {
+        mvc.perform(put("/api/inventory/bad sku!").contentType(MediaType.APPLICATION_JSON).content("{\"available\": 1}"))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.detail").value(containsString("'sku'")));
+    }
+
+    @Test
+    void participantRoutesReserveCommitAndAbort() throws Exception {
+        String sku = restocked(10);
+        String tx = UUID.randomUUID().toString();
+        mvc.perform(post("/internal/2pc/transactions/" + tx + "/prepare").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"sku\": \"" + sku + "\", \"quantity\": 4}"))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.vote").value("YES"));
+        mvc.perform(get("/api/inventory/" + sku)).andExpect(jsonPath("$.available").value(6))
+                .andExpect(jsonPath("$.reserved").value(4));
+        mvc.perform(post("/internal/2pc/transactions/" + tx + "/commit")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("COMMITTED"));
+        mvc.perform(get("/api/inventory/" + sku)).andExpect(jsonPath("$.reserved").value(0));
+        mvc.perform(post("/internal/2pc/transactions/" + tx + "/abort")).andExpect(status().isConflict());
+    }
+
+    @Test
+    void aCommitForAnUnknownTransactionIsA404Problem() throws Exception {
+        mvc.perform(post("/internal/2pc/transactions/" + UUID.randomUUID() + "/commit"))
+                .andExpect(status().isNotFound()).andExpect(jsonPath("$.title").value("Unknown transaction"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"sku\": \"A\", \"quantity\": 0}         | quantity",
+            "{\"sku\": \"A\", \"quantity\": -2}        | quantity",
+            "{\"sku\": \"A\", \"quantity\": 5000000}   | quantity",
+            "{\"sku\": \"A\", \"quantity\": \"two\"}   | ",
+            "{\"quantity\": 1}                         | sku",
+            "not json                                  | ",
+    })
+    void badPreparesAre400sAndRecordNothing(String body, String named) throws Exception {
+        String tx = UUID.randomUUID().toString();
+        mvc.perform(post("/internal/2pc/transactions/" + tx + "/prepare").contentType(MediaType.APPLICATION_JSON)
+                .content(body))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value(containsString(named == null ? "" : named)));
+        mvc.perform(get("/internal/2pc/transactions/" + tx)).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void swaggerDescribesTheInternalRoutes() throws Exception {
+        mvc.perform(get("/v3/api-docs")).andExpect(status().isOk())
+                .andExpect(content().string(containsString("/internal/2pc/transactions/{txId}/prepare")))
+                .andExpect(content().string(containsString("internal: 2PC participant")));
+    }
+}

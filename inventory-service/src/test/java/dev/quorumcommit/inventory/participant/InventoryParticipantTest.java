@@ -1,0 +1,183 @@
+package dev.quorumcommit.inventory.participant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+
+import dev.quorumcommit.inventory.InMemoryRegisterConfiguration;
+import dev.quorumcommit.twopc.VoteReply;
+import dev.quorumcommit.twopc.participant.BranchState;
+import dev.quorumcommit.twopc.participant.ConflictingDecisionException;
+import dev.quorumcommit.twopc.participant.UnknownTransactionException;
+
+/** The participant against its real database: every order of messages, and many prepares at once. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@ActiveProfiles("test")
+@Import(InMemoryRegisterConfiguration.class)
+class InventoryParticipantTest {
+
+    @Autowired
+    InventoryParticipant participant;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private String stock(int available) {
+        String sku = "SKU-" + UUID.randomUUID().toString().substring(0, 8);
+        jdbc.update("insert into stock (sku, available, reserved) values (?, ?, 0)", sku, available);
+        return sku;
+    }
+
+    private int[] counts(String sku) {
+        return jdbc.queryForObject("select available, reserved from stock where sku = ?",
+                (rs, i) -> new int[] {rs.getInt(1), rs.getInt(2)}, sku);
+    }
+
+    private static String tx() {
+        return UUID.randomUUID().toString();
+    }
+
+    @Test
+    void prepareReservesAndCommitConsumes() {
+        String sku = stock(10);
+        String tx = tx();
+
+        assertThat(participant.prepare(tx, sku, 3).isYes()).isTrue();
+        assertThat(counts(sku)).containsExactly(7, 3);
+        assertThat(participant.commit(tx)).isEqualTo(BranchState.COMMITTED);
+        assertThat(counts(sku)).containsExactly(7, 0);
+    }
+
+    @Test
+    void prepareThenAbortReturnsTheUnits() {
+        String sku = stock(10);
+        String tx = tx();
+
+        participant.prepare(tx, sku, 4);
+        assertThat(participant.abort(tx)).isEqualTo(BranchState.ABORTED);
+        assertThat(counts(sku)).containsExactly(10, 0);
+    }
+
+    @Test
+    void duplicatesOfEachMessageChangeNothingMore() {
+        String sku = stock(10);
+        String tx = tx();
+
+        participant.prepare(tx, sku, 4);
+        assertThat(participant.prepare(tx, sku, 4).isYes()).isTrue();
+        assertThat(counts(sku)).containsExactly(6, 4);
+        participant.commit(tx);
+        assertThat(participant.commit(tx)).isEqualTo(BranchState.COMMITTED);
+        assertThat(participant.prepare(tx, sku, 4).isYes()).isTrue();
+        assertThat(counts(sku)).containsExactly(6, 0);
+
+        String aborted = tx();
+        participant.prepare(aborted, sku, 1);
+        participant.abort(aborted);
+        assertThat(participant.abort(aborted)).isEqualTo(BranchState.ABORTED);
+        assertThat(counts(sku)).containsExactly(6, 0);
+    }
+
+    @Test
+    void anAbortBeforeThePrepareIsRecordedAndTheLatePrepareRefused() {
+        String sku = stock(10);
+        String tx = tx();
+
+        assertThat(participant.abort(tx)).isEqualTo(BranchState.ABORTED);
+        VoteReply late = participant.prepare(tx, sku, 2);
+
+        assertThat(late.isYes()).isFalse();
+        assertThat(late.reason()).contains("aborted before its prepare");
+        assertThat(counts(sku)).containsExactly(10, 0);
+    }
+
+    @Test
+    void aCommitForAnUnknownTransactionIsAnErrorAndLeavesNoTrace() {
+        String tx = tx();
+        assertThatThrownBy(() -> participant.commit(tx)).isInstanceOf(UnknownTransactionException.class);
+        assertThat(participant.state(tx)).isEmpty();
+    }
+
+    @Test
+    void aCommitAfterAnAbortIsRefused() {
+        String sku = stock(10);
+        String tx = tx();
+        participant.prepare(tx, sku, 2);
+        participant.abort(tx);
+
+        assertThatThrownBy(() -> participant.commit(tx)).isInstanceOf(ConflictingDecisionException.class);
+        assertThat(counts(sku)).containsExactly(10, 0);
+    }
+
+    @Test
+    void noVotesSayWhyAndReserveNothing() {
+        String sku = stock(2);
+
+        assertThat(participant.prepare(tx(), sku, 3).reason()).isEqualTo(
+                "not enough stock for SKU '" + sku + "': 2 available, 3 asked");
+        assertThat(participant.prepare(tx(), "NO-SUCH-SKU", 1).reason()).isEqualTo("unknown SKU 'NO-SUCH-SKU'");
+        assertThat(counts(sku)).containsExactly(2, 0);
+    }
+
+    @Test
+    void concurrentPreparesReserveExactlyTheStockOnHand() throws Exception {
+        String sku = stock(50);
+        ExecutorService pool = Executors.newFixedThreadPool(200);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<VoteReply>> votes = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Callable<VoteReply> prepare = () -> {
+                start.await();
+                return participant.prepare(tx(), sku, 1);
+            };
+            votes.add(pool.submit(prepare));
+        }
+        start.countDown();
+        int yes = 0;
+        for (Future<VoteReply> vote : votes) {
+            yes += vote.get().isYes() ? 1 : 0;
+        }
+        pool.shutdown();
+
+        assertThat(yes).isEqualTo(50);
+        assertThat(counts(sku)).containsExactly(0, 50);
+        assertThat(jdbc.queryForObject("select coalesce(sum(quantity), 0) from reservation where sku = ?",
+                Integer.class, sku)).isEqualTo(50);
+    }
+
+    @Test
+    void concurrentDuplicatesOfOnePrepareReserveOnce() throws Exception {
+        String sku = stock(50);
+        String tx = tx();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<VoteReply>> votes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            votes.add(pool.submit(() -> {
+                start.await();
+                return participant.prepare(tx, sku, 5);
+            }));
+        }
+        start.countDown();
+        for (Future<VoteReply> vote : votes) {
+            assertThat(vote.get().isYes()).isTrue();
+        }
+        pool.shutdown();
+
+        assertThat(counts(sku)).containsExactly(45, 5);
+    }
+}

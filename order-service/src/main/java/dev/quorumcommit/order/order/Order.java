@@ -1,0 +1,61 @@
+package dev.quorumcommit.order.order;
+
+import java.time.Instant;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+@Entity
+@Table(name = "orders")
+class Order {
+
+    @Id
+    private String id;
+    private String sku;
+    private int quantity;
+    private String customerId;
+    @Enumerated(EnumType.STRING)
+    private OrderStatus status;
+    private String reason;
+    private String txId;
+    private String idempotencyKey;
+    private Instant createdAt;
+
+    protected Order() {
+    }
+
+    Order(String id, String sku, int quantity, String customerId, String txId, String idempotencyKey, Instant createdAt) {
+        this.id = id;
+        this.sku = sku;
+        this.quantity = quantity;
+        this.customerId = customerId;
+        this.status = OrderStatus.PENDING;
+        this.txId = txId;
+        this.idempotencyKey = idempotencyKey;
+        this.createdAt = createdAt;
+    }
+
+    OrderView view() {
+        return new OrderView(id, sku, quantity, status, txId, reason);
+    }
+
+    OrderStatus status() {
+        return status;
+    }
+
+    void confirm() {
+        if (status == OrderStatus.PENDING) {
+            status = OrderStatus.CONFIRMED;
+        }
+    }
+
+    void reject(String reason) {
+        if (status == OrderStatus.PENDING) {
+            status = OrderStatus.REJECTED;
+            this.reason = reason == null ? null : reason.substring(0, Math.min(500, reason.length()));
+        }
+    }
+}

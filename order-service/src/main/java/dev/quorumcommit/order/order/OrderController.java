@@ -1,0 +1,78 @@
+package dev.quorumcommit.order.order;
+
+import java.net.URI;
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/orders")
+@Tag(name = "orders", description = "Orders, each placed by a two-phase commit over inventory and the order itself")
+class OrderController {
+
+    private final OrderService service;
+
+    OrderController(OrderService service) {
+        this.service = service;
+    }
+
+    @PostMapping
+    @Operation(summary = "Place an order", description = "Reserves the stock and records the order in one distributed "
+            + "transaction. A retry with the same Idempotency-Key returns the first order and places nothing new.")
+    @ApiResponse(responseCode = "201", description = "CONFIRMED: the stock is taken")
+    @ApiResponse(responseCode = "409", description = "REJECTED: reason says why (not enough stock, unknown SKU, "
+            + "inventory unavailable)")
+    @ApiResponse(responseCode = "202", description = "PENDING: the decision is not known yet; poll the order")
+    @ApiResponse(responseCode = "400", description = "Malformed request: nothing is recorded", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    ResponseEntity<OrderView> place(@Valid @RequestBody PlaceOrderRequest request,
+            @RequestHeader(name = "Idempotency-Key", required = false) @Size(min = 1, max = 100)
+            @Parameter(example = "order-2025-0001") String idempotencyKey) {
+        OrderView order = service.place(request, idempotencyKey);
+        HttpStatus status = switch (order.status()) {
+            case CONFIRMED -> HttpStatus.CREATED;
+            case REJECTED -> HttpStatus.CONFLICT;
+            case PENDING -> HttpStatus.ACCEPTED;
+        };
+        return ResponseEntity.status(status).location(URI.create("/api/orders/" + order.orderId())).body(order);
+    }
+
+    @GetMapping("/{orderId}")
+    @Operation(summary = "One order")
+    @ApiResponse(responseCode = "200", description = "The order")
+    @ApiResponse(responseCode = "404", description = "Unknown order", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    OrderView find(@PathVariable String orderId) {
+        return service.find(orderId).orElseThrow(() -> {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No order " + orderId + ".");
+            problem.setTitle("Unknown order");
+            return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+        });
+    }
+
+    @GetMapping
+    @Operation(summary = "Orders, optionally by status and SKU, oldest first")
+    List<OrderView> search(@RequestParam(required = false) OrderStatus status,
+            @RequestParam(required = false) @Parameter(example = "BOOK-42") String sku) {
+        return service.search(status, sku);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.quorumcommit.order.order;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.Repository;
+
+interface OrderRepository extends Repository<Order, String> {
+
+    Order save(Order order);
+
+    Optional<Order> findById(String id);
+
+    Optional<Order> findByTxId(String txId);
+
+    Optional<Order> findByIdempotencyKey(String key);
+
+    @Query("select o from Order o where (:status is null or o.status = :status) and (:sku is null or o.sku = :sku) "
+            + "order by o.createdAt")
+    List<Order> search(OrderStatus status, String sku);
+
+    @Query("select o.txId from Order o where o.status = dev.quorumcommit.order.order.OrderStatus.PENDING "
+            + "and o.createdAt < :cutoff")
+    List<String> pendingSince(Instant cutoff);
+
+    long count();
+}

@@ -1,0 +1,20 @@
+package dev.quorumcommit.order.transaction;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * twopc.coordinator.acknowledgement-wait: how long POST /api/orders waits for phase two before
+ * answering with what it knows (202 if the order is still PENDING). recovery-interval: how often
+ * unfinished transactions are picked up again. The prepare time limit is Resilience4j's
+ * {@code resilience4j.timelimiter.instances.prepare}.
+ */
+@Validated
+@ConfigurationProperties("twopc.coordinator")
+record CoordinatorProperties(@NotNull @DefaultValue("2s") Duration acknowledgementWait,
+        @NotNull @DefaultValue("5s") Duration recoveryInterval) {
+}

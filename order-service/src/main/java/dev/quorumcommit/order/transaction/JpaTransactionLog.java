@@ -1,0 +1,78 @@
+package dev.quorumcommit.order.transaction;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.persistence.EntityManager;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.quorumcommit.twopc.Decision;
+import dev.quorumcommit.twopc.VoteReply;
+import dev.quorumcommit.twopc.coordinator.TransactionLog;
+import dev.quorumcommit.twopc.coordinator.TxRecord;
+
+/** The coordinator's log in order-service's H2 file: each call is its own local transaction, durable when it returns. */
+@Component
+class JpaTransactionLog implements TransactionLog {
+
+    private final EntityManager entities;
+
+    JpaTransactionLog(EntityManager entities) {
+        this.entities = entities;
+    }
+
+    @Override
+    @Transactional
+    public void begin(String txId, List<String> participants, Instant startedAt) {
+        entities.persist(new TxRecordRow(txId, participants, startedAt));
+    }
+
+    @Override
+    @Transactional
+    public void recordVote(String txId, String participant, VoteReply vote) {
+        row(txId).participant(participant).vote(vote);
+    }
+
+    @Override
+    @Transactional
+    public void recordDecision(String txId, Decision decision, Instant decidedAt) {
+        row(txId).decide(decision, decidedAt);
+    }
+
+    @Override
+    @Transactional
+    public void recordAcknowledged(String txId, String participant) {
+        TxRecordRow row = row(txId);
+        row.participant(participant).acknowledge();
+        row.refreshFinished();
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Optional<TxRecord> find(String txId) {
+        return Optional.ofNullable(entities.find(TxRecordRow.class, txId)).map(TxRecordRow::record);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public List<TxRecord> unfinished() {
+        return entities.createQuery("select r from TxRecordRow r where r.finished = false order by r.startedAt",
+                TxRecordRow.class).getResultList().stream().map(TxRecordRow::record).toList();
+    }
+
+    @Transactional(readOnly = true)
+    long countUndecided() {
+        return entities.createQuery("select count(r) from TxRecordRow r where r.decision is null", Long.class)
+                .getSingleResult();
+    }
+
+    private TxRecordRow row(String txId) {
+        TxRecordRow row = entities.find(TxRecordRow.class, txId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (row == null) {
+            throw new IllegalStateException("no transaction record " + txId);
+        }
+        return row;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.quorumcommit.order.transaction;
+
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import dev.quorumcommit.twopc.coordinator.CoordinatorRecovery;
+
+/**
+ * Once the service is up, and then every recovery-interval: the coordinator finishes its
+ * unfinished transactions, and every {@link Recoverable} (the order participant) resolves its own.
+ */
+@Component
+class RecoverySchedule {
+
+    private static final Logger log = LoggerFactory.getLogger(RecoverySchedule.class);
+
+    private final CoordinatorRecovery coordinator;
+    private final List<Recoverable> others;
+    private final ScheduledExecutorService scheduler;
+    private final CoordinatorProperties properties;
+
+    RecoverySchedule(CoordinatorRecovery coordinator, List<Recoverable> others, ScheduledExecutorService twopcScheduler,
+            CoordinatorProperties properties) {
+        this.coordinator = coordinator;
+        this.others = others;
+        this.scheduler = twopcScheduler;
+        this.properties = properties;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void start() {
+        scheduler.scheduleWithFixedDelay(this::pass, 0, properties.recoveryInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void pass() {
+        try {
+            int finished = coordinator.recover();
+            for (Recoverable other : others) {
+                finished += other.recover();
+            }
+            if (finished > 0) {
+                log.info("recovery finished {} transaction(s)", finished);
+            }
+        } catch (RuntimeException e) {
+            log.warn("recovery pass failed, next one in {}: {}", properties.recoveryInterval(), e.toString());
+        }
+    }
+}

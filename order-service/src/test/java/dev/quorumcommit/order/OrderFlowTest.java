@@ -1,0 +1,244 @@
+package dev.quorumcommit.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.quorumcommit.twopc.Decision;
+import dev.quorumcommit.twopc.InMemoryDecisionRegister;
+
+/**
+ * POST /api/orders through the real coordinator, the real order participant and H2, with
+ * inventory's participant routes served over HTTP by {@link StubInventory} and the decision
+ * register in memory (the consensus cluster is not part of this test).
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+@ActiveProfiles("test")
+@Import(OrderFlowTest.Register.class)
+class OrderFlowTest {
+
+    static final StubInventory inventory;
+
+    static {
+        try {
+            inventory = new StubInventory();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Register {
+        @Bean
+        @Primary
+        InMemoryDecisionRegister inMemoryDecisionRegister() {
+            return new InMemoryDecisionRegister();
+        }
+    }
+
+    @DynamicPropertySource
+    static void inventoryUrl(DynamicPropertyRegistry properties) {
+        properties.add("inventory.url", inventory::url);
+    }
+
+    @AfterAll
+    static void stop() {
+        inventory.close();
+    }
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    InMemoryDecisionRegister register;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    CircuitBreakerRegistry breakers;
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @BeforeEach
+    void reset() {
+        inventory.down = false;
+        register.setAvailable(true);
+        breakers.circuitBreaker("inventory").reset();
+    }
+
+    private String sku(int stock) {
+        String sku = "S-" + UUID.randomUUID().toString().substring(0, 8);
+        inventory.available.put(sku, stock);
+        return sku;
+    }
+
+    private JsonNode order(String body, int expectedStatus, String idempotencyKey) throws Exception {
+        var request = post("/api/orders").contentType(MediaType.APPLICATION_JSON).content(body);
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        MvcResult result = mvc.perform(request).andExpect(status().is(expectedStatus)).andReturn();
+        return json.readTree(result.getResponse().getContentAsString());
+    }
+
+    @Test
+    void enoughStockConfirmsAndTheTransactionShowsCommitAcknowledgedByBoth() throws Exception {
+        String sku = sku(5);
+
+        JsonNode order = order("{\"sku\":\"" + sku + "\",\"quantity\":2}", 201, null);
+
+        assertThat(order.get("status").asString()).isEqualTo("CONFIRMED");
+        String txId = order.get("txId").asString();
+        assertThat(inventory.calls).contains("prepare " + txId, "commit " + txId);
+        assertThat(inventory.available.get(sku)).isEqualTo(3);
+        assertThat(inventory.reserved.get(sku)).isZero();
+        assertThat(register.read(txId)).contains(Decision.COMMIT);
+        mvc.perform(get("/api/transactions/" + txId)).andExpect(status().isOk())
+                .andExpect(jsonPath("$.decision").value("COMMIT"))
+                .andExpect(jsonPath("$.decisionKey").value("tx:" + txId + ":decision"))
+                .andExpect(jsonPath("$.participants[0].name").value("inventory"))
+                .andExpect(jsonPath("$.participants[0].vote").value("YES"))
+                .andExpect(jsonPath("$.participants[0].acknowledged").value(true))
+                .andExpect(jsonPath("$.participants[1].acknowledged").value(true))
+                .andExpect(jsonPath("$.decidedAt").isNotEmpty());
+        mvc.perform(get("/api/orders/" + order.get("orderId").asString()))
+                .andExpect(jsonPath("$.status").value("CONFIRMED"));
+        mvc.perform(get("/api/orders?status=CONFIRMED&sku=" + sku)).andExpect(jsonPath("$.length()").value(1));
+    }
+
+    @Test
+    void notEnoughStockRejectsWithTheReasonAndReturnsNothingHeld() throws Exception {
+        String sku = sku(1);
+
+        JsonNode order = order("{\"sku\":\"" + sku + "\",\"quantity\":2}", 409, null);
+
+        assertThat(order.get("status").asString()).isEqualTo("REJECTED");
+        assertThat(order.get("reason").asString()).contains("not enough stock");
+        assertThat(inventory.calls).contains("abort " + order.get("txId").asString());
+        assertThat(inventory.available.get(sku)).isEqualTo(1);
+        assertThat(register.read(order.get("txId").asString())).contains(Decision.ABORT);
+    }
+
+    @Test
+    void anUnknownSkuIsRejectedSayingSo() throws Exception {
+        JsonNode order = order("{\"sku\":\"NO-SUCH\",\"quantity\":1}", 409, null);
+        assertThat(order.get("reason").asString()).contains("unknown SKU 'NO-SUCH'");
+    }
+
+    @Test
+    void anInventoryOutageIsAClearRejectionAndOpensTheBreaker() throws Exception {
+        String sku = sku(100);
+        inventory.down = true;
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(order("{\"sku\":\"" + sku + "\",\"quantity\":1}", 409, null).get("reason").asString())
+                    .contains("inventory");
+        }
+        int callsBefore = inventory.calls.size();
+        JsonNode fast = order("{\"sku\":\"" + sku + "\",\"quantity\":1}", 409, null);
+
+        assertThat(fast.get("reason").asString()).contains("inventory unavailable");
+        assertThat(inventory.calls.size()).as("an open breaker does not call inventory").isEqualTo(callsBefore);
+    }
+
+    @Test
+    void withoutAQuorumTheOrderIsPendingAndConfirmsItselfOnceTheQuorumIsBack() throws Exception {
+        String sku = sku(5);
+        register.setAvailable(false);
+
+        JsonNode order = order("{\"sku\":\"" + sku + "\",\"quantity\":1}", 202, null);
+        assertThat(order.get("status").asString()).isEqualTo("PENDING");
+        register.setAvailable(true);
+
+        String orderId = order.get("orderId").asString();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> mvc.perform(get("/api/orders/" + orderId))
+                .andExpect(jsonPath("$.status").value("CONFIRMED")));
+        assertThat(inventory.reserved.get(sku)).isZero();
+        assertThat(inventory.available.get(sku)).isEqualTo(4);
+    }
+
+    @Test
+    void theSameIdempotencyKeyGivesTheSameOrderAndPlacesNothingNew() throws Exception {
+        String sku = sku(5);
+        String key = "key-" + UUID.randomUUID();
+
+        JsonNode first = order("{\"sku\":\"" + sku + "\",\"quantity\":2}", 201, key);
+        JsonNode again = order("{\"sku\":\"" + sku + "\",\"quantity\":2}", 201, key);
+
+        assertThat(again.get("orderId")).isEqualTo(first.get("orderId"));
+        assertThat(inventory.calls.stream().filter(c -> c.startsWith("prepare")).filter(
+                c -> c.endsWith(first.get("txId").asString())).count()).isEqualTo(1);
+        assertThat(inventory.available.get(sku)).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"sku\":\"A\",\"quantity\":0}         | quantity",
+            "{\"sku\":\"A\",\"quantity\":-1}        | quantity",
+            "{\"sku\":\"A\",\"quantity\":999999999} | quantity",
+            "{\"sku\":\"A\",\"quantity\":\"2\"}     | ",
+            "{\"sku\":\"A\",\"quantity\":1.5}       | ",
+            "{\"quantity\":1}                       | sku",
+            "{\"sku\":\"a b\",\"quantity\":1}       | sku",
+            "{\"sku\":\"A\"                         | ",
+    })
+    void badInputIsA400ProblemAndRecordsNothing(String body, String named) throws Exception {
+        long orders = jdbc.queryForObject("select count(*) from orders", Long.class);
+        long transactions = jdbc.queryForObject("select count(*) from tx_record", Long.class);
+        int calls = inventory.calls.size();
+
+        mvc.perform(post("/api/orders").contentType(MediaType.APPLICATION_JSON).content(body))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value(containsString(named == null ? "" : named)));
+
+        assertThat(jdbc.queryForObject("select count(*) from orders", Long.class)).isEqualTo(orders);
+        assertThat(jdbc.queryForObject("select count(*) from tx_record", Long.class)).isEqualTo(transactions);
+        assertThat(inventory.calls).hasSize(calls);
+    }
+
+    @Test
+    void unknownOrdersAndTransactionsAre404Problems() throws Exception {
+        mvc.perform(get("/api/orders/nope")).andExpect(status().isNotFound()).andExpect(jsonPath("$.title").value("Unknown order"));
+        mvc.perform(get("/api/transactions/nope")).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void metricsAndSwaggerAreThere() throws Exception {
+        order("{\"sku\":\"" + sku(1) + "\",\"quantity\":1}", 201, null);
+        mvc.perform(get("/v3/api-docs")).andExpect(status().isOk())
+                .andExpect(content().string(containsString("/api/transactions/{txId}")));
+    }
+}

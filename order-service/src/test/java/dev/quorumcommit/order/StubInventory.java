@@ -1,0 +1,95 @@
+package dev.quorumcommit.order;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * inventory-service's participant routes, as a small real HTTP server: stock per SKU, reserve on
+ * prepare, consume on commit, return on abort. It can be switched off (503) to imitate an outage.
+ */
+final class StubInventory implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    final Map<String, Integer> available = new ConcurrentHashMap<>();
+    final Map<String, Integer> reserved = new ConcurrentHashMap<>();
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    private final Map<String, String[]> held = new ConcurrentHashMap<>();
+    private final HttpServer server;
+    volatile boolean down;
+
+    StubInventory() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/internal/2pc/transactions/", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private synchronized void handle(HttpExchange exchange) throws IOException {
+        String[] parts = exchange.getRequestURI().getPath().split("/");
+        String txId = parts[4];
+        String op = parts[5];
+        calls.add(op + " " + txId);
+        if (down) {
+            send(exchange, 503, "{\"status\":503,\"title\":\"down\"}");
+            return;
+        }
+        switch (op) {
+            case "prepare" -> {
+                JsonNode body = JSON.readTree(exchange.getRequestBody());
+                String sku = body.get("sku").asString();
+                int quantity = body.get("quantity").asInt();
+                Integer stock = available.get(sku);
+                if (stock == null || stock < quantity) {
+                    String reason = stock == null ? "unknown SKU '" + sku + "'" : "not enough stock for SKU '" + sku + "'";
+                    send(exchange, 200, "{\"txId\":\"" + txId + "\",\"vote\":\"NO\",\"reason\":\"" + reason + "\"}");
+                    return;
+                }
+                if (held.putIfAbsent(txId, new String[] {sku, String.valueOf(quantity)}) == null) {
+                    available.merge(sku, -quantity, Integer::sum);
+                    reserved.merge(sku, quantity, Integer::sum);
+                }
+                send(exchange, 200, "{\"txId\":\"" + txId + "\",\"vote\":\"YES\"}");
+            }
+            case "commit", "abort" -> {
+                String[] hold = held.remove(txId);
+                if (hold != null) {
+                    reserved.merge(hold[0], -Integer.parseInt(hold[1]), Integer::sum);
+                    if (op.equals("abort")) {
+                        available.merge(hold[0], Integer.parseInt(hold[1]), Integer::sum);
+                    }
+                }
+                send(exchange, 200, "{\"txId\":\"" + txId + "\",\"state\":\"DONE\"}");
+            }
+            default -> send(exchange, 404, "{}");
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.quorumcommit.twopc;
+
+import java.util.Optional;
+
+/**
+ * Where decisions live once and for all (DESIGN.md, "The two-phase commit"): not in the
+ * coordinator's memory but under a key of their own in the consensus-service KV. Coordinator
+ * and participants use the same register, so whoever writes first decides for everybody.
+ */
+public interface DecisionRegister {
+
+    /**
+     * Proposes a decision with put-if-absent.
+     *
+     * @return the decision that stands: the proposal if it was first, otherwise the one already there
+     * @throws dev.quorumcommit.twopc.consensus.ConsensusUnavailableException when no quorum answered;
+     *         the proposal may or may not have been written, so the caller must read again later
+     */
+    Decision decide(String txId, Decision proposal);
+
+    /** The decision if one was written; empty while the transaction is undecided. */
+    Optional<Decision> read(String txId);
+
+    /** The consensus-service key that holds (or will hold) the decision. */
+    String keyOf(String txId);
+
+    static String defaultKey(String txId) {
+        return "tx:" + txId + ":decision";
+    }
+}

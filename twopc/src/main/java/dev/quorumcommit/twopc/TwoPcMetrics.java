@@ -1,0 +1,52 @@
+package dev.quorumcommit.twopc;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The protocol's meters, tagged with the role ("coordinator", "participant") so that one
+ * dashboard can show both sides of a service that plays both.
+ */
+public class TwoPcMetrics {
+
+    private final MeterRegistry registry;
+    private final String role;
+    private final Timer decisionLatency;
+    private final Counter recovered;
+
+    public TwoPcMetrics(MeterRegistry registry, String role) {
+        this.registry = registry;
+        this.role = role;
+        this.decisionLatency = Timer.builder("twopc.decision.latency")
+                .description("From the start of a transaction to its decision standing in the register")
+                .tag("role", role).register(registry);
+        this.recovered = Counter.builder("twopc.recovered")
+                .description("Transactions finished by recovery or termination instead of the normal flow")
+                .tag("role", role).register(registry);
+    }
+
+    /** outcome: commit, abort or pending (the decision was not known in time). */
+    public void transaction(String outcome) {
+        Counter.builder("twopc.transactions").tag("outcome", outcome).tag("role", role)
+                .register(registry).increment();
+    }
+
+    public void decided(Duration sinceStart) {
+        decisionLatency.record(sinceStart);
+    }
+
+    public void recovered() {
+        recovered.increment();
+    }
+
+    public void inDoubt(Supplier<Number> count) {
+        Gauge.builder("twopc.in.doubt", count)
+                .description("Transactions prepared or begun whose decision this process does not know yet")
+                .tag("role", role).register(registry);
+    }
+}

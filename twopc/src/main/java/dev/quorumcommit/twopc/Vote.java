@@ -1,0 +1,7 @@
+package dev.quorumcommit.twopc;
+
+/** A participant's answer to prepare: YES means it has durably reserved what it needs. */
+public enum Vote {
+    YES,
+    NO
+}

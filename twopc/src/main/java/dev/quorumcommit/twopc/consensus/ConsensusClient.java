@@ -1,0 +1,144 @@
+package dev.quorumcommit.twopc.consensus;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import io.github.resilience4j.retry.Retry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClient.RequestHeadersSpec.ConvertibleClientHttpResponse;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The Java client of consensus-service's KV. Any node takes any request (CONTRACT.md), so a
+ * failed attempt simply moves on to the next node; the node that last answered stays preferred.
+ * Every write carries one Idempotency-Key for all of its attempts, so a retry after a lost
+ * answer is recognised by the cluster and never writes twice.
+ */
+public class ConsensusClient {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsensusClient.class);
+
+    private final List<URI> nodes;
+    private final RestClient http;
+    private final Retry retry;
+    private final AtomicInteger preferred = new AtomicInteger();
+
+    /** http should time out by itself (see {@link ConsensusConfiguration}); retry decides how often to try. */
+    public ConsensusClient(List<URI> nodes, RestClient http, Retry retry) {
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("consensus.urls names no node");
+        }
+        this.nodes = List.copyOf(nodes);
+        this.http = http;
+        this.retry = retry;
+    }
+
+    public Optional<KvEntry> get(String key) {
+        return withRetries("GET " + key, node -> http.get()
+                .uri(node.resolve("/api/kv/" + key + "?consistency=linearizable"))
+                .accept(MediaType.APPLICATION_JSON)
+                .exchange((request, response) -> switch (response.getStatusCode().value()) {
+                    case 200 -> Optional.of(entry(key, response.bodyTo(JsonNode.class)));
+                    case 404 -> Optional.<KvEntry>empty();
+                    default -> throw failure(node, response);
+                }));
+    }
+
+    /** Writes value unless the key exists. @return the entry that stands: ours (200) or the one already there (409). */
+    public KvEntry putIfAbsent(String key, Object value) {
+        String idempotencyKey = UUID.randomUUID().toString();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("value", value);
+        body.put("ifAbsent", true);
+        return withRetries("PUT " + key, node -> http.put()
+                .uri(node.resolve("/api/kv/" + key))
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("Idempotency-Key", idempotencyKey)
+                .body(body)
+                .exchange((request, response) -> switch (response.getStatusCode().value()) {
+                    case 200, 409 -> entry(key, response.bodyTo(JsonNode.class));
+                    default -> throw failure(node, response);
+                }));
+    }
+
+    /** Asks every node for its view of the cluster once, without retries: for health, not for decisions. */
+    public Map<String, String> reachability() {
+        Map<String, String> roles = new LinkedHashMap<>();
+        for (URI node : nodes) {
+            try {
+                JsonNode cluster = http.get().uri(node.resolve("/api/cluster")).retrieve().body(JsonNode.class);
+                roles.put(node.toString(), cluster == null ? "UNKNOWN" : cluster.path("role").asString("UNKNOWN"));
+            } catch (RuntimeException e) {
+                roles.put(node.toString(), "UNREACHABLE");
+            }
+        }
+        return roles;
+    }
+
+    public List<URI> nodes() {
+        return nodes;
+    }
+
+    private <T> T withRetries(String what, Function<URI, T> attempt) {
+        try {
+            return retry.executeSupplier(() -> {
+                int turn = preferred.get();
+                URI node = nodes.get(Math.floorMod(turn, nodes.size()));
+                try {
+                    return attempt.apply(node);
+                } catch (ResourceAccessException e) {
+                    preferred.compareAndSet(turn, turn + 1);
+                    throw new RetryableConsensusException(node, "unreachable (" + e.getMessage() + ")", null, e);
+                } catch (RetryableConsensusException e) {
+                    preferred.compareAndSet(turn, turn + 1);
+                    log.debug("{} failed, trying the next node: {}", what, e.getMessage());
+                    throw e;
+                }
+            });
+        } catch (RetryableConsensusException e) {
+            throw new ConsensusUnavailableException(what + ": no consensus node answered with a quorum ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    private static KvEntry entry(String key, JsonNode body) {
+        // A 409 is a problem carrying the current entry; accept it at the top level or under "current".
+        JsonNode source = body != null && body.has("value") ? body : body == null ? null : body.path("current");
+        if (source == null || !source.has("value")) {
+            throw new ConsensusRequestException("answer for " + key + " carries no value: " + body);
+        }
+        return new KvEntry(key, source.get("value"), source.path("revision").asLong(0));
+    }
+
+    private static RuntimeException failure(URI node, ConvertibleClientHttpResponse response) throws java.io.IOException {
+        int status = response.getStatusCode().value();
+        if (status == 503 || status >= 500 || status == 429) {
+            return new RetryableConsensusException(node, "HTTP " + status,
+                    retryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)), null);
+        }
+        return new ConsensusRequestException(node + " refused the request: HTTP " + status);
+    }
+
+    static Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(header.trim()));
+        } catch (NumberFormatException e) {
+            return null; // an HTTP-date: rare from our cluster; the planned back-off applies
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.quorumcommit.twopc.consensus;
+
+import java.net.http.HttpClient;
+
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+
+import dev.quorumcommit.twopc.DecisionRegister;
+
+/** What a service imports to talk to the cluster: the client, the decision register and the health indicator. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ConsensusProperties.class)
+public class ConsensusConfiguration {
+
+    @Bean
+    ConsensusClient consensusClient(ConsensusProperties properties, RestClient.Builder builder, RetryRegistry retries) {
+        HttpClient jdk = HttpClient.newBuilder().connectTimeout(properties.requestTimeout()).build();
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(jdk);
+        factory.setReadTimeout(properties.requestTimeout());
+        RetryConfig base = retries.getConfiguration("consensus").orElseGet(retries::getDefaultConfig);
+        return new ConsensusClient(properties.urls(), builder.clone().requestFactory(factory).build(),
+                retries.retry("consensus", ConsensusRetries.honouringRetryAfter(base)));
+    }
+
+    @Bean
+    DecisionRegister decisionRegister(ConsensusClient client) {
+        return new ConsensusDecisionRegister(client);
+    }
+
+    @Bean
+    ConsensusHealthIndicator consensusHealthIndicator(ConsensusClient client) {
+        return new ConsensusHealthIndicator(client);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.quorumcommit.twopc.consensus;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where the consensus nodes are ({@code --consensus.urls=http://127.0.0.1:9001,...}) and how long
+ * one attempt on one node may take. How often to retry is Resilience4j's
+ * {@code resilience4j.retry.configs.consensus}.
+ */
+@Validated
+@ConfigurationProperties("consensus")
+public record ConsensusProperties(
+        @NotEmpty @DefaultValue({"http://127.0.0.1:9001", "http://127.0.0.1:9002", "http://127.0.0.1:9003"}) List<URI> urls,
+        @NotNull @DefaultValue("2s") Duration requestTimeout) {
+}

@@ -1,0 +1,84 @@
+package dev.quorumcommit.twopc.coordinator;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import dev.quorumcommit.twopc.Decision;
+import dev.quorumcommit.twopc.DecisionRegister;
+import dev.quorumcommit.twopc.TwoPcMetrics;
+import dev.quorumcommit.twopc.Vote;
+import dev.quorumcommit.twopc.consensus.ConsensusUnavailableException;
+
+/**
+ * Finishes what the coordinator left unfinished (after a crash, a lost quorum or participants
+ * that were down): decides where no decision stands yet, then delivers it to whoever has not
+ * acknowledged. Run at start and periodically.
+ */
+public class CoordinatorRecovery {
+
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorRecovery.class);
+
+    private final TransactionLog transactions;
+    private final DecisionRegister register;
+    private final DecisionDelivery delivery;
+    private final Coordinator coordinator;
+    private final TwoPcMetrics metrics;
+    private final Clock clock;
+
+    public CoordinatorRecovery(TransactionLog transactions, DecisionRegister register, DecisionDelivery delivery,
+            Coordinator coordinator, TwoPcMetrics metrics, Clock clock) {
+        this.transactions = transactions;
+        this.register = register;
+        this.delivery = delivery;
+        this.coordinator = coordinator;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** @return how many transactions this pass finished */
+    public int recover() {
+        int finished = 0;
+        for (TxRecord tx : transactions.unfinished()) {
+            if (coordinator.isInFlight(tx.txId())) {
+                continue;
+            }
+            MDC.put("txId", tx.txId());
+            try {
+                if (finish(tx)) {
+                    finished++;
+                    metrics.recovered();
+                }
+            } catch (ConsensusUnavailableException e) {
+                log.warn("cannot recover yet, no quorum: {}", e.getMessage());
+            } finally {
+                MDC.remove("txId");
+            }
+        }
+        return finished;
+    }
+
+    private boolean finish(TxRecord tx) {
+        Decision decision = tx.decision();
+        if (decision == null) {
+            decision = register.read(tx.txId()).orElseGet(() -> register.decide(tx.txId(), proposal(tx)));
+            transactions.recordDecision(tx.txId(), decision, clock.instant());
+            metrics.transaction(decision.name().toLowerCase());
+            log.info("recovered decision {}", decision);
+        }
+        List<String> owed = tx.participants().stream().filter(p -> !p.acknowledged()).map(ParticipantRecord::name).toList();
+        return delivery.deliver(tx.txId(), decision, owed).join();
+    }
+
+    /**
+     * COMMIT only if every vote YES was recorded before the crash. Safe: those participants hold
+     * their reservations durably, and one that gave up waiting wrote ABORT first, which then stands.
+     */
+    private static Decision proposal(TxRecord tx) {
+        boolean allYes = tx.participants().stream().allMatch(p -> p.vote() == Vote.YES);
+        return allYes ? Decision.COMMIT : Decision.ABORT;
+    }
+}

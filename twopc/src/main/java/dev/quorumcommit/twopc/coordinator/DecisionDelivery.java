@@ -1,0 +1,77 @@
+package dev.quorumcommit.twopc.coordinator;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+import io.github.resilience4j.retry.Retry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import dev.quorumcommit.twopc.Decision;
+
+/**
+ * Phase two: tells each participant the decision, retrying with exponential back-off and jitter
+ * (the Resilience4j retry given, "phase-two" in application.yml) and records each
+ * acknowledgement. When the retries run out the transaction simply stays unfinished in the log,
+ * and the next recovery pass delivers again: "until each acknowledges" spans restarts.
+ */
+public class DecisionDelivery {
+
+    private static final Logger log = LoggerFactory.getLogger(DecisionDelivery.class);
+
+    private final TransactionLog transactions;
+    private final Map<String, ParticipantChannel> channels;
+    private final Retry retry;
+    private final Executor executor;
+
+    public DecisionDelivery(TransactionLog transactions, Map<String, ParticipantChannel> channels, Retry retry,
+            Executor executor) {
+        this.transactions = transactions;
+        this.channels = Map.copyOf(channels);
+        this.retry = retry;
+        this.executor = executor;
+    }
+
+    /** Completes with true once every named participant acknowledged, false if any is still owed the decision. */
+    public CompletableFuture<Boolean> deliver(String txId, Decision decision, Collection<String> participants) {
+        CompletableFuture<?>[] each = participants.stream()
+                .map(name -> CompletableFuture.supplyAsync(() -> deliverOne(txId, decision, name), executor))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(each).thenApply(done -> {
+            for (CompletableFuture<?> f : each) {
+                if (!Boolean.TRUE.equals(f.join())) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private boolean deliverOne(String txId, Decision decision, String name) {
+        MDC.put("txId", txId);
+        try {
+            ParticipantChannel channel = channels.get(name);
+            if (channel == null) {
+                log.error("no channel to participant '{}': {} cannot be delivered", name, decision);
+                return false;
+            }
+            retry.executeRunnable(() -> {
+                if (decision == Decision.COMMIT) {
+                    channel.commit(txId);
+                } else {
+                    channel.abort(txId);
+                }
+            });
+            transactions.recordAcknowledged(txId, name);
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("{} not acknowledged by {} yet, recovery will deliver it again: {}", decision, name, e.toString());
+            return false;
+        } finally {
+            MDC.remove("txId");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.quorumcommit.twopc.coordinator;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.quorumcommit.twopc.Decision;
+import dev.quorumcommit.twopc.VoteReply;
+
+/** The log's semantics in memory: for protocol tests. Not durable, so never for a real service. */
+public class InMemoryTransactionLog implements TransactionLog {
+
+    private final Map<String, TxRecord> records = new ConcurrentHashMap<>();
+
+    @Override
+    public void begin(String txId, List<String> participants, Instant startedAt) {
+        List<ParticipantRecord> list = participants.stream()
+                .map(name -> new ParticipantRecord(name, null, null, false)).toList();
+        if (records.putIfAbsent(txId, new TxRecord(txId, list, null, startedAt, null)) != null) {
+            throw new IllegalStateException("transaction " + txId + " already begun");
+        }
+    }
+
+    @Override
+    public void recordVote(String txId, String participant, VoteReply vote) {
+        update(txId, participant, p -> new ParticipantRecord(p.name(), vote.vote(), vote.reason(), p.acknowledged()));
+    }
+
+    @Override
+    public void recordDecision(String txId, Decision decision, Instant decidedAt) {
+        records.computeIfPresent(txId, (id, r) -> r.decision() != null ? r
+                : new TxRecord(id, r.participants(), decision, r.startedAt(), decidedAt));
+    }
+
+    @Override
+    public void recordAcknowledged(String txId, String participant) {
+        update(txId, participant, p -> new ParticipantRecord(p.name(), p.vote(), p.reason(), true));
+    }
+
+    @Override
+    public Optional<TxRecord> find(String txId) {
+        return Optional.ofNullable(records.get(txId));
+    }
+
+    @Override
+    public List<TxRecord> unfinished() {
+        return records.values().stream().filter(r -> !r.finished()).toList();
+    }
+
+    private void update(String txId, String participant,
+            java.util.function.UnaryOperator<ParticipantRecord> change) {
+        records.computeIfPresent(txId, (id, r) -> {
+            List<ParticipantRecord> list = new ArrayList<>();
+            for (ParticipantRecord p : r.participants()) {
+                list.add(p.name().equals(participant) ? change.apply(p) : p);
+            }
+            return new TxRecord(id, list, r.decision(), r.startedAt(), r.decidedAt());
+        });
+    }
+}

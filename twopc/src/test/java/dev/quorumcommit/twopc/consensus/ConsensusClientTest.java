@@ -1,0 +1,155 @@
+package dev.quorumcommit.twopc.consensus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+
+import dev.quorumcommit.twopc.Decision;
+
+class ConsensusClientTest {
+
+    private final FakeConsensusNode.Cluster cluster = new FakeConsensusNode.Cluster();
+    private final List<FakeConsensusNode> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(FakeConsensusNode::close);
+    }
+
+    @Test
+    void putIfAbsentWritesOnceAndThenReturnsWhatIsThere() throws IOException {
+        ConsensusClient client = client(startNodes(3), 3);
+
+        KvEntry first = client.putIfAbsent("tx:1:decision", "COMMIT");
+        KvEntry second = client.putIfAbsent("tx:1:decision", "ABORT");
+
+        assertThat(first.value().asString()).isEqualTo("COMMIT");
+        assertThat(second.value().asString()).isEqualTo("COMMIT");
+        assertThat(second.revision()).isEqualTo(first.revision());
+        assertThat(client.get("tx:1:decision")).hasValueSatisfying(e -> assertThat(e.value().asString()).isEqualTo("COMMIT"));
+    }
+
+    @Test
+    void anAbsentKeyIsEmptyNotAnError() throws IOException {
+        assertThat(client(startNodes(1), 3).get("tx:none:decision")).isEmpty();
+    }
+
+    @Test
+    void aNodeThatIsDownIsSkippedForTheNext() throws IOException {
+        List<URI> uris = startNodes(3);
+        nodes.get(0).close();
+
+        KvEntry entry = client(uris, 3).putIfAbsent("k", "v");
+
+        assertThat(entry.value().asString()).isEqualTo("v");
+        assertThat(cluster.requests).singleElement().asString().endsWith(uris.get(1).toString());
+    }
+
+    @Test
+    void retryAfterOfA503IsHonouredBeforeTryingAgain() throws IOException {
+        List<URI> uris = startNodes(2);
+        nodes.forEach(n -> n.loseQuorum("1"));
+        ConsensusClient client = client(uris, 2);
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.get("k")).isInstanceOf(ConsensusUnavailableException.class);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(cluster.requests).hasSize(2);
+    }
+
+    @Test
+    void aQuorumComingBackDuringTheRetriesLetsTheCallSucceed() throws IOException {
+        List<URI> uris = startNodes(1);
+        nodes.get(0).loseQuorum("0");
+        ConsensusClient client = client(uris, 5);
+        Thread.ofVirtual().start(() -> {
+            sleep(60);
+            nodes.get(0).loseQuorum(null);
+        });
+
+        assertThat(client.putIfAbsent("k", "v").value().asString()).isEqualTo("v");
+    }
+
+    @Test
+    void aRetriedWriteKeepsItsIdempotencyKeySoItIsAppliedOnce() throws IOException {
+        List<URI> uris = startNodes(3);
+        nodes.get(0).applyThenLoseAnswer();
+
+        KvEntry entry = client(uris, 3).putIfAbsent("k", Decision.COMMIT.name());
+
+        assertThat(cluster.idempotencyKeys).hasSize(2).doesNotContainNull().containsOnly(cluster.idempotencyKeys.get(0));
+        assertThat(entry.revision()).isEqualTo(1);
+        assertThat(cluster.index.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedRequestIsABugAndIsNotRetried() throws IOException {
+        ConsensusClient client = client(startNodes(3), 3);
+
+        assertThatThrownBy(() -> client.get("")).isInstanceOf(ConsensusRequestException.class);
+        assertThat(cluster.requests).hasSize(1);
+    }
+
+    @Test
+    void reachabilityNamesEveryNode() throws IOException {
+        List<URI> uris = startNodes(3);
+        nodes.get(2).close();
+
+        assertThat(client(uris, 1).reachability()).containsEntry(uris.get(0).toString(), "FOLLOWER")
+                .containsEntry(uris.get(2).toString(), "UNREACHABLE");
+    }
+
+    @Test
+    void theDecisionRegisterObeysTheFirstDecision() throws IOException {
+        ConsensusDecisionRegister register = new ConsensusDecisionRegister(client(startNodes(3), 3));
+
+        assertThat(register.read("t1")).isEmpty();
+        assertThat(register.decide("t1", Decision.ABORT)).isEqualTo(Decision.ABORT);
+        assertThat(register.decide("t1", Decision.COMMIT)).isEqualTo(Decision.ABORT);
+        assertThat(register.read("t1")).contains(Decision.ABORT);
+        assertThat(cluster.kv).containsOnlyKeys("tx:t1:decision");
+    }
+
+    private List<URI> startNodes(int count) throws IOException {
+        List<URI> uris = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            FakeConsensusNode node = new FakeConsensusNode(cluster);
+            nodes.add(node);
+            uris.add(node.uri());
+        }
+        return uris;
+    }
+
+    static ConsensusClient client(List<URI> uris, int attempts) {
+        RetryConfig base = RetryConfig.custom().maxAttempts(attempts)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(10), 2.0, 0.5)).build();
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build());
+        factory.setReadTimeout(Duration.ofSeconds(2));
+        return new ConsensusClient(uris, RestClient.builder().requestFactory(factory).build(),
+                Retry.of("consensus-test", ConsensusRetries.honouringRetryAfter(base)));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.quorumcommit.twopc.consensus;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A consensus node that behaves like the contract's KV routes over real HTTP: nodes made by one
+ * {@link Cluster} share its state, as a Raft cluster's members would. A node can lose its quorum
+ * (503 with Retry-After), or be stopped (connection refused).
+ */
+final class FakeConsensusNode implements AutoCloseable {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** What the members share: the KV and every request seen, for assertions. */
+    static final class Cluster {
+        final Map<String, ObjectNode> kv = new ConcurrentHashMap<>();
+        final Map<String, ObjectNode> byIdempotencyKey = new ConcurrentHashMap<>();
+        final List<String> requests = new CopyOnWriteArrayList<>();
+        final List<String> idempotencyKeys = new CopyOnWriteArrayList<>();
+        final AtomicLong index = new AtomicLong();
+    }
+
+    private final Cluster cluster;
+    private final HttpServer server;
+    private volatile String retryAfterWhenNoQuorum = null;
+    private volatile boolean applyThenLoseAnswer;
+
+    FakeConsensusNode(Cluster cluster) throws IOException {
+        this.cluster = cluster;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/kv/", this::kv);
+        server.createContext("/api/cluster", exchange -> send(exchange, 200, JSON.createObjectNode().put("role", "FOLLOWER")));
+        server.start();
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** From now on every request answers 503 with this Retry-After (null: back to normal). */
+    void loseQuorum(String retryAfter) {
+        this.retryAfterWhenNoQuorum = retryAfter;
+    }
+
+    /** The next write is applied but its answer is a 503, as when the leader dies after committing. */
+    void applyThenLoseAnswer() {
+        this.applyThenLoseAnswer = true;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private void kv(HttpExchange exchange) throws IOException {
+        String key = exchange.getRequestURI().getPath().substring("/api/kv/".length());
+        cluster.requests.add(exchange.getRequestMethod() + " " + key + " @" + uri());
+        if (retryAfterWhenNoQuorum != null) {
+            exchange.getResponseHeaders().add("Retry-After", retryAfterWhenNoQuorum);
+            send(exchange, 503, problem(503, "no quorum"));
+            return;
+        }
+        if (key.isEmpty() || key.contains("/")) {
+            send(exchange, 400, problem(400, "bad key"));
+            return;
+        }
+        if (exchange.getRequestMethod().equals("GET")) {
+            ObjectNode entry = cluster.kv.get(key);
+            send(exchange, entry == null ? 404 : 200, entry == null ? problem(404, "absent") : entry);
+            return;
+        }
+        put(exchange, key);
+    }
+
+    private void put(HttpExchange exchange, String key) throws IOException {
+        String idempotencyKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        cluster.idempotencyKeys.add(idempotencyKey);
+        JsonNode body = JSON.readTree(exchange.getRequestBody());
+        ObjectNode answer;
+        int status;
+        synchronized (cluster) {
+            ObjectNode remembered = idempotencyKey == null ? null : cluster.byIdempotencyKey.get(idempotencyKey);
+            ObjectNode current = cluster.kv.get(key);
+            if (remembered != null) {
+                answer = remembered;
+                status = 200;
+            } else if (current != null && body.path("ifAbsent").asBoolean(false)) {
+                answer = problem(409, "exists");
+                answer.set("key", current.get("key"));
+                answer.set("value", current.get("value"));
+                answer.set("revision", current.get("revision"));
+                status = 409;
+            } else {
+                answer = JSON.createObjectNode().put("key", key);
+                answer.set("value", body.get("value"));
+                answer.put("revision", cluster.index.incrementAndGet());
+                cluster.kv.put(key, answer);
+                if (idempotencyKey != null) {
+                    cluster.byIdempotencyKey.put(idempotencyKey, answer);
+                }
+                status = 200;
+            }
+        }
+        if (applyThenLoseAnswer) {
+            applyThenLoseAnswer = false;
+            send(exchange, 503, problem(503, "leader lost before answering"));
+            return;
+        }
+        send(exchange, status, answer);
+    }
+
+    private static ObjectNode problem(int status, String detail) {
+        return JSON.createObjectNode().put("status", status).put("title", "problem").put("detail", detail);
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", status >= 400 ? "application/problem+json" : "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.quorumcommit.twopc.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.quorumcommit.twopc.Decision;
+import dev.quorumcommit.twopc.InMemoryDecisionRegister;
+import dev.quorumcommit.twopc.TwoPcMetrics;
+import dev.quorumcommit.twopc.Vote;
+import dev.quorumcommit.twopc.VoteReply;
+
+class CoordinatorTest {
+
+    private final FakeParticipant inventory = new FakeParticipant("inventory");
+    private final FakeParticipant order = new FakeParticipant("order");
+    private final InMemoryDecisionRegister register = new InMemoryDecisionRegister();
+    private final InMemoryTransactionLog log = new InMemoryTransactionLog();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final TwoPcMetrics metrics = new TwoPcMetrics(meters, "coordinator");
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final DecisionDelivery delivery = new DecisionDelivery(log,
+            Map.of("inventory", inventory, "order", order), Retry.of("phase-two", RetryConfig.custom().maxAttempts(3)
+                    .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(5), 2.0, 0.5)).build()),
+            executor);
+    private final Coordinator coordinator = new Coordinator(log, register,
+            new Preparation(TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(Duration.ofMillis(300)).build()),
+                    scheduler, executor),
+            delivery, metrics, Clock.systemUTC(), Duration.ofSeconds(2));
+    private final CoordinatorRecovery recovery = new CoordinatorRecovery(log, register, delivery, coordinator, metrics,
+            Clock.systemUTC());
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void everyYesCommitsAndEveryParticipantAcknowledges() {
+        Outcome outcome = coordinator.run("t1", List.of(inventory.branch(), order.branch()));
+
+        assertThat(outcome.decision()).isEqualTo(Decision.COMMIT);
+        assertThat(outcome.allAcknowledged()).isTrue();
+        assertThat(register.read("t1")).contains(Decision.COMMIT);
+        assertThat(inventory.received).containsExactly("prepare t1", "commit t1");
+        assertThat(order.received).containsExactly("prepare t1", "commit t1");
+        assertThat(log.find("t1")).hasValueSatisfying(tx -> {
+            assertThat(tx.finished()).isTrue();
+            assertThat(tx.participants()).extracting(ParticipantRecord::vote).containsOnly(Vote.YES);
+        });
+        assertThat(meters.get("twopc.transactions").tag("outcome", "commit").counter().count()).isEqualTo(1);
+        assertThat(meters.get("twopc.decision.latency").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void oneNoAbortsEverybodyAndSaysWhy() {
+        inventory.vote = VoteReply.no("not enough stock for SKU A: 2 available, 5 asked");
+
+        Outcome outcome = coordinator.run("t2", List.of(inventory.branch(), order.branch()));
+
+        assertThat(outcome.decision()).isEqualTo(Decision.ABORT);
+        assertThat(outcome.reasons()).containsExactly("not enough stock for SKU A: 2 available, 5 asked");
+        assertThat(order.received).containsExactly("prepare t2", "abort t2");
+        assertThat(inventory.received).containsExactly("prepare t2", "abort t2");
+    }
+
+    @Test
+    void aParticipantSilentPastThePrepareLimitCountsAsNo() {
+        inventory.prepareDelayMillis = 2_000;
+        long start = System.nanoTime();
+
+        Outcome outcome = coordinator.run("t3", List.of(inventory.branch(), order.branch()));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_500));
+        assertThat(outcome.decision()).isEqualTo(Decision.ABORT);
+        assertThat(outcome.reasons()).singleElement().asString().contains("inventory did not vote within");
+    }
+
+    @Test
+    void aParticipantThatThrowsOnPrepareCountsAsNo() {
+        Branch broken = new Branch("inventory", txId -> {
+            throw new java.io.IOException("connection refused");
+        });
+
+        Outcome outcome = coordinator.run("t4", List.of(broken, order.branch()));
+
+        assertThat(outcome.decision()).isEqualTo(Decision.ABORT);
+        assertThat(outcome.reasons()).singleElement().asString().contains("connection refused");
+    }
+
+    @Test
+    void aDecisionAlreadyStandingIsObeyedEvenAgainstTheVotes() {
+        register.decide("t5", Decision.ABORT); // a participant gave up waiting and wrote it first
+
+        Outcome outcome = coordinator.run("t5", List.of(inventory.branch(), order.branch()));
+
+        assertThat(outcome.decision()).isEqualTo(Decision.ABORT);
+        assertThat(inventory.received).containsExactly("prepare t5", "abort t5");
+        assertThat(log.find("t5").orElseThrow().decision()).isEqualTo(Decision.ABORT);
+    }
+
+    @Test
+    void phaseTwoIsRetriedUntilAcknowledged() {
+        inventory.failuresBeforeAck.set(2);
+
+        Outcome outcome = coordinator.run("t6", List.of(inventory.branch(), order.branch()));
+
+        assertThat(outcome.allAcknowledged()).isTrue();
+        assertThat(inventory.received).containsExactly("prepare t6", "lost commit t6", "lost commit t6", "commit t6");
+    }
+
+    @Test
+    void whatPhaseTwoCouldNotDeliverRecoveryDeliversLater() {
+        inventory.failuresBeforeAck.set(7); // 3 attempts per delivery: lost by the run and by one recovery pass
+
+        Outcome outcome = coordinator.run("t7", List.of(inventory.branch(), order.branch()));
+        assertThat(outcome.allAcknowledged()).isFalse();
+        assertThat(log.unfinished()).extracting(TxRecord::txId).containsExactly("t7");
+
+        int first = recovery.recover(); // 3 more lost: still owed
+        int second = recovery.recover();
+
+        assertThat(first).isZero();
+        assertThat(second).isEqualTo(1);
+        assertThat(inventory.received).endsWith("commit t7");
+        assertThat(order.received).containsExactly("prepare t7", "commit t7");
+        assertThat(log.unfinished()).isEmpty();
+        assertThat(meters.get("twopc.recovered").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutAQuorumTheOutcomeIsPendingAndRecoveryCommitsOnceItIsBack() {
+        register.setAvailable(false);
+
+        Outcome outcome = coordinator.run("t8", List.of(inventory.branch(), order.branch()));
+
+        assertThat(outcome.pending()).isTrue();
+        assertThat(recovery.recover()).isZero();
+        register.setAvailable(true);
+        assertThat(recovery.recover()).isEqualTo(1);
+        assertThat(register.read("t8")).contains(Decision.COMMIT);
+        assertThat(inventory.received).containsExactly("prepare t8", "commit t8");
+    }
+
+    @Test
+    void aTransactionCutShortBeforeItsVotesIsAbortedByRecovery() {
+        log.begin("t9", List.of("inventory", "order"), Instant.now()); // then the process died
+        log.recordVote("t9", "order", VoteReply.yes());
+
+        assertThat(recovery.recover()).isEqualTo(1);
+
+        assertThat(register.read("t9")).contains(Decision.ABORT);
+        assertThat(inventory.received).containsExactly("abort t9");
+        assertThat(order.received).containsExactly("abort t9");
+    }
+
+    @Test
+    void recoveryObeysADecisionItFindsInTheRegister() {
+        log.begin("t10", List.of("inventory", "order"), Instant.now());
+        register.decide("t10", Decision.COMMIT); // written before the crash, not yet in the local log
+
+        recovery.recover();
+
+        assertThat(log.find("t10").orElseThrow().decision()).isEqualTo(Decision.COMMIT);
+        assertThat(inventory.received).containsExactly("commit t10");
+    }
+}

@@ -1,0 +1,54 @@
+package dev.quorumcommit.twopc.coordinator;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.quorumcommit.twopc.VoteReply;
+
+/** A participant that votes as told, can be slow, and can fail phase two a number of times before it acknowledges. */
+final class FakeParticipant implements ParticipantChannel {
+
+    final String name;
+    volatile VoteReply vote = VoteReply.yes();
+    volatile long prepareDelayMillis;
+    final AtomicInteger failuresBeforeAck = new AtomicInteger();
+    final List<String> received = new CopyOnWriteArrayList<>();
+
+    FakeParticipant(String name) {
+        this.name = name;
+    }
+
+    Branch branch() {
+        return new Branch(name, txId -> {
+            received.add("prepare " + txId);
+            if (prepareDelayMillis > 0) {
+                Thread.sleep(prepareDelayMillis);
+            }
+            return vote;
+        });
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void commit(String txId) {
+        phaseTwo("commit " + txId);
+    }
+
+    @Override
+    public void abort(String txId) {
+        phaseTwo("abort " + txId);
+    }
+
+    private void phaseTwo(String message) {
+        if (failuresBeforeAck.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            received.add("lost " + message);
+            throw new IllegalStateException("participant " + name + " is down");
+        }
+        received.add(message);
+    }
+}
