@@ -44,7 +44,10 @@ stop_all() {
     echo "Stopped. Data is kept in $data; logs in $logs."
   fi
 }
-trap stop_all INT TERM EXIT
+# A signal stops everything and ends the script; without the exit, bash would return to the
+# supervise loop below and start the processes again.
+trap 'stop_all; exit 130' INT TERM
+trap stop_all EXIT
 
 start() { # name port jar args...
   local name=$1 port=$2 jar=$3
@@ -74,7 +77,7 @@ start inventory-service 8082 inventory-service \
 start order-service 8081 order-service \
   --consensus.urls="$consensus_urls" --inventory.url=http://127.0.0.1:8082 --spring.datasource.url="jdbc:h2:file:$data/orders"
 
-ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/actuator/health/readiness"; }
+ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$1/actuator/health/readiness"; }
 echo "Waiting for all five to be ready ..."
 deadline=$((SECONDS + ${QC_START_TIMEOUT:-240}))
 for port in 9001 9002 9003 8082 8081; do
