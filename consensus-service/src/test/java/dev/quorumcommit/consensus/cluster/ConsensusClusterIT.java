@@ -70,6 +70,11 @@ class ConsensusClusterIT {
             t.join(Duration.ofSeconds(30));
         }
 
+        String metrics = Api.get(next.url() + "/actuator/prometheus").body();
+        assertThat(metrics).contains("raft_term", "raft_role", "raft_commit_index", "raft_applied_index", "raft_leader_changes",
+                "raft_proposals_pending", "raft_proposal_latency", "raft_append_batch_size", "raft_fsync_latency", "raft_peer_match_index");
+        assertThat(Api.get(next.url() + "/actuator/health").json().path("components").path("raft").path("status").asString()).isEqualTo("UP");
+
         leader.start();
         awaitAllCaughtUp();
         List<LogReader.Item> reference = LogReader.readAll(cluster.node("n1"));
@@ -169,6 +174,8 @@ class ConsensusClusterIT {
         assertThat(write.status()).as("a write to the cut-off leader").isEqualTo(503);
         assertThat(write.headers()).containsKey("retry-after");
         assertThat(Api.get(leader.url() + "/api/kv/anything").status()).as("a linearizable read there").isEqualTo(503);
+        await("the cut-off node is no longer ready").atMost(ELECTION)
+                .until(() -> Api.get(leader.url() + "/actuator/health/readiness").status() == 503);
         assertThat(Api.post(cluster.node(others.get(1)).url() + "/api/log", "{\"payload\": \"majority\"}", null).status()).isEqualTo(201);
 
         assertThat(Api.post(leader.url() + "/api/chaos/heal", "{}", null).status()).isEqualTo(200);
