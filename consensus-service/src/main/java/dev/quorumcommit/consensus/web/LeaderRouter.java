@@ -19,6 +19,7 @@ import org.springframework.web.ErrorResponseException;
 import org.springframework.web.client.ResourceAccessException;
 
 import dev.quorumcommit.consensus.node.ConsensusNode;
+import dev.quorumcommit.consensus.transport.Firewall;
 import dev.quorumcommit.consensus.node.ConsensusProperties;
 import dev.quorumcommit.consensus.node.NodeUnavailableException;
 import dev.quorumcommit.consensus.node.NotLeaderException;
@@ -41,9 +42,12 @@ public class LeaderRouter {
     private final LeaderForwarder forwarder;
     private final Duration timeout;
     private final RoutingMetrics metrics;
+    private final Firewall firewall;
 
-    LeaderRouter(ConsensusNode node, LeaderForwarder forwarder, ConsensusProperties properties, RoutingMetrics metrics) {
+    LeaderRouter(ConsensusNode node, LeaderForwarder forwarder, ConsensusProperties properties, RoutingMetrics metrics,
+                 Firewall firewall) {
         this.node = node;
+        this.firewall = firewall;
         this.forwarder = forwarder;
         this.timeout = properties.requestTimeout();
         this.metrics = metrics;
@@ -105,7 +109,9 @@ public class LeaderRouter {
                 String leaderId = notLeader.leaderId() != null ? notLeader.leaderId() : node.status().leaderId();
                 URI leaderUrl = leaderId == null ? null : node.status().members().stream()
                         .filter(m -> m.id().equals(leaderId) && !m.self()).map(m -> m.url()).findFirst().orElse(null);
-                if (leaderUrl != null) {
+                if (leaderUrl != null && !firewall.allows(leaderId)) {
+                    lastProblem = "the leader " + leaderId + " is cut off from this node (chaos)";
+                } else if (leaderUrl != null) {
                     try {
                         ResponseEntity<byte[]> relayed = forwarder.forward(leaderUrl, request, body);
                         metrics.forwarded();
