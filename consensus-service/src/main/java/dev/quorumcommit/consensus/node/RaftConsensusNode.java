@@ -7,6 +7,7 @@ import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -31,6 +32,7 @@ import io.micrometer.core.instrument.Tags;
  * the state machine from the latest snapshot, builds the core from what was on disk, and runs the
  * {@link RaftDriver} loop on a thread of its own for as long as the application runs.
  */
+@ConditionalOnProperty(name = "consensus.raft.enabled", havingValue = "true", matchIfMissing = true)
 @Component
 class RaftConsensusNode implements ConsensusNode, InboundMessages, SmartLifecycle {
 

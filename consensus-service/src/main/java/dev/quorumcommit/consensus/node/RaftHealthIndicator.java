@@ -1,5 +1,6 @@
 package dev.quorumcommit.consensus.node;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -8,6 +9,7 @@ import org.springframework.stereotype.Component;
  * {@code raft}: UP when this node knows a leader that a quorum follows, so that readiness (which
  * includes it) sends traffic only to nodes that can get a write committed.
  */
+@ConditionalOnProperty(name = "consensus.raft.enabled", havingValue = "true", matchIfMissing = true)
 @Component("raft")
 class RaftHealthIndicator implements HealthIndicator {
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
@@ -20,6 +21,7 @@ import dev.quorumcommit.consensus.raft.Message;
  * etcd's rafthttp. {@link #send} never blocks and never throws: a message that cannot be delivered
  * is lost, which Raft tolerates by design.
  */
+@ConditionalOnProperty(name = "consensus.raft.enabled", havingValue = "true", matchIfMissing = true)
 @Component
 public class PeerTransport implements AutoCloseable {
 

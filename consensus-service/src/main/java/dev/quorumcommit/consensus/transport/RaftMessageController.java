@@ -2,6 +2,7 @@ package dev.quorumcommit.consensus.transport;
 
 import java.util.List;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -16,6 +17,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** Where peers deliver Raft messages. Internal: only other nodes of the cluster call it. */
+@ConditionalOnProperty(name = "consensus.raft.enabled", havingValue = "true", matchIfMissing = true)
 @RestController
 @Tag(name = "internal: raft", description = "Node-to-node Raft messages. Not for clients.")
 class RaftMessageController {

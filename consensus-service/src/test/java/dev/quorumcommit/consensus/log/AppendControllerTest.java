@@ -26,13 +26,14 @@ import dev.quorumcommit.consensus.node.NodeUnavailableException;
 import dev.quorumcommit.consensus.statemachine.ApplyResult;
 import dev.quorumcommit.consensus.statemachine.Command;
 import dev.quorumcommit.consensus.web.LeaderForwarder;
+import dev.quorumcommit.consensus.transport.Firewall;
 import dev.quorumcommit.consensus.web.LeaderRouter;
 import dev.quorumcommit.consensus.web.RoutingMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The append route in the web slice, with the node mocked: the answers the port can give. */
 @WebMvcTest(AppendController.class)
-@Import({LeaderRouter.class, RoutingMetrics.class, SimpleMeterRegistry.class})
+@Import({LeaderRouter.class, RoutingMetrics.class, SimpleMeterRegistry.class, Firewall.class})
 @EnableConfigurationProperties(ConsensusProperties.class)
 class AppendControllerTest {
 

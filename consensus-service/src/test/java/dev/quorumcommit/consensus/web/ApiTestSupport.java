@@ -27,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "consensus.node-id=n1",
         "consensus.data-dir=${java.io.tmpdir}/quorum-commit-api-tests/n1",
-        "consensus.request-timeout=1s"})
+        "consensus.request-timeout=1s",
+        "consensus.raft.enabled=false",
+        "management.endpoint.health.validate-group-membership=false"})
 @Import(LocalNodeConfiguration.class)
 public abstract class ApiTestSupport {
 
