@@ -5,9 +5,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.persistence.EntityManager;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.quorumcommit.twopc.participant.jpa.JpaBarrierStore;
 import dev.quorumcommit.twopc.DecisionRegister;
 import dev.quorumcommit.twopc.TwoPcMetrics;
 import dev.quorumcommit.twopc.participant.Barrier;
@@ -15,6 +18,11 @@ import dev.quorumcommit.twopc.participant.ParticipantTermination;
 
 @Configuration(proxyBeanMethods = false)
 class ParticipantConfiguration {
+
+    @Bean
+    JpaBarrierStore barrierStore(EntityManager entities) {
+        return new JpaBarrierStore(entities);
+    }
 
     @Bean
     Barrier barrier(JpaBarrierStore store, StockEffects effects, Clock clock) {

@@ -19,6 +19,7 @@ import dev.quorumcommit.twopc.participant.BranchEffects;
 import dev.quorumcommit.twopc.participant.BranchState;
 import dev.quorumcommit.twopc.participant.ParticipantTermination;
 import dev.quorumcommit.twopc.participant.PhaseTwoHandler;
+import dev.quorumcommit.twopc.participant.jpa.JpaBarrierStore;
 
 /**
  * The order participant, local to order-service. Its business effect is the order's status: the

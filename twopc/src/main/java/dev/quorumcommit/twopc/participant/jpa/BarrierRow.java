@@ -1,4 +1,4 @@
-package dev.quorumcommit.order.participant;
+package dev.quorumcommit.twopc.participant.jpa;
 
 import java.time.Instant;
 
@@ -13,7 +13,7 @@ import dev.quorumcommit.twopc.participant.BranchState;
 
 @Entity
 @Table(name = "twopc_barrier")
-class BarrierRow {
+public class BarrierRow {
 
     @Id
     private String txId;

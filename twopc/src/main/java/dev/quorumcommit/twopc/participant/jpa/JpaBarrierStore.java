@@ -1,4 +1,4 @@
-package dev.quorumcommit.order.participant;
+package dev.quorumcommit.twopc.participant.jpa;
 
 import java.time.Instant;
 import java.util.List;
@@ -13,16 +13,17 @@ import dev.quorumcommit.twopc.participant.BarrierStore;
 import dev.quorumcommit.twopc.participant.BranchState;
 
 /**
- * The barrier table through the EntityManager rather than a Spring Data save(): save() merges an
+ * The barrier table of a participant that keeps its data with JPA, shared by both services. It
+ * is used through the EntityManager rather than a Spring Data save(): save() merges an
  * entity whose id is assigned, and a merge turns a racing duplicate insert into a silent update,
  * which is exactly what the barrier's primary key is there to prevent.
  */
 @Repository // translates a duplicate key at flush into DataIntegrityViolationException, which the participant retries
-class JpaBarrierStore implements BarrierStore {
+public class JpaBarrierStore implements BarrierStore {
 
     private final EntityManager entities;
 
-    JpaBarrierStore(EntityManager entities) {
+    public JpaBarrierStore(EntityManager entities) {
         this.entities = entities;
     }
 
@@ -51,7 +52,7 @@ class JpaBarrierStore implements BarrierStore {
                 .getResultList().stream().map(BarrierRow::entry).toList();
     }
 
-    long countPrepared() {
+    public long countPrepared() {
         return entities.createQuery("select count(b) from BarrierRow b where b.state = :state", Long.class)
                 .setParameter("state", BranchState.PREPARED).getSingleResult();
     }
