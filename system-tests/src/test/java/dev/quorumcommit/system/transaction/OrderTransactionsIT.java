@@ -146,6 +146,8 @@ class OrderTransactionsIT {
         shop.stock("fault-b", 10);
         cluster.inventory.kill();
         cluster.inventory.start(List.of("--twopc.chaos.halt-at=AFTER_PREPARE")).awaitReady(Cluster.START);
+        // Set a moment before the kill -9, and still there: H2 used to keep the last 500 ms of commits in memory.
+        assertThat(shop.stockOf("fault-b")).isEqualTo(new Shop.Stock(10, 0));
 
         Http.Answer answer = shop.place("fault-b", 3, "fault-b-1");
         // The coordinator never heard the YES: the participant's silence is a NO, so the decision is ABORT.
@@ -156,9 +158,14 @@ class OrderTransactionsIT {
         assertThat(shop.decision(txId)).contains("ABORT");
 
         cluster.inventory.start().awaitReady(Cluster.START);
-        // The prepare survived the crash (the three units are still held) until the ABORT reaches them.
         assertThat(shop.assertSettled("fault-b", 10)).singleElement().extracting(Shop.Order::status).isEqualTo("REJECTED");
         assertThat(shop.stockOf("fault-b")).isEqualTo(new Shop.Stock(10, 0));
+        // The YES the halt cut off was durable: inventory's barrier shows a prepare undone by the decision, not
+        // an abort that found no prepare (which a prepare lost in the crash would have left).
+        Http.Answer barrier = Http.get(cluster.inventory.url() + "/internal/2pc/transactions/" + txId);
+        assertThat(barrier.status()).as(barrier.body()).isEqualTo(200);
+        assertThat(barrier.json().path("state").asString()).isEqualTo("ABORTED");
+        assertThat(barrier.json().path("reason").asString()).isEqualTo("aborted by decision");
     }
 
     @Test
