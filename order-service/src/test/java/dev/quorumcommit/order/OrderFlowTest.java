@@ -11,7 +11,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +99,7 @@ class OrderFlowTest {
     @BeforeEach
     void reset() {
         inventory.down = false;
+        inventory.prepareMillis = 0;
         register.setAvailable(true);
         breakers.circuitBreaker("inventory").reset();
     }
@@ -187,6 +193,36 @@ class OrderFlowTest {
                 .andExpect(jsonPath("$.status").value("CONFIRMED")));
         assertThat(inventory.reserved.get(sku)).isZero();
         assertThat(inventory.available.get(sku)).isEqualTo(4);
+    }
+
+    @Test
+    void aBurstOfOrdersWaitsForItsTurnInsteadOfTimingOutSoExactlyTheStockIsSold() throws Exception {
+        String sku = sku(30);
+        // Inventory answers one prepare at a time, 100 ms each: 60 transactions started at once would queue
+        // 6 s for it, past the 3 s prepare limit, and their aborts would hand back units after the others
+        // were refused. Admitted 8 at a time, each prepare waits at most 0.8 s.
+        inventory.prepareMillis = 100;
+        List<Future<MvcResult>> results = new ArrayList<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 60; i++) {
+                results.add(clients.submit(() -> mvc.perform(post("/api/orders").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"sku\":\"" + sku + "\",\"quantity\":1}")).andReturn()));
+            }
+        }
+        List<String> reasons = new ArrayList<>();
+        int confirmed = 0;
+        for (Future<MvcResult> result : results) {
+            JsonNode order = json.readTree(result.get().getResponse().getContentAsString());
+            if (result.get().getResponse().getStatus() == 201) {
+                confirmed++;
+            } else {
+                reasons.add(order.path("reason").asString());
+            }
+        }
+
+        assertThat(confirmed).as("confirmed; the others said %s", reasons).isEqualTo(30);
+        assertThat(reasons).hasSize(30).allMatch(reason -> reason.contains("not enough stock"));
+        assertThat(inventory.available.get(sku)).isZero();
     }
 
     @Test

@@ -28,6 +28,8 @@ final class StubInventory implements AutoCloseable {
     private final Map<String, String[]> held = new ConcurrentHashMap<>();
     private final HttpServer server;
     volatile boolean down;
+    /** How long each prepare holds the stub, which answers one call at a time as a SKU's row lock would. */
+    volatile long prepareMillis;
 
     StubInventory() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -50,6 +52,7 @@ final class StubInventory implements AutoCloseable {
         }
         switch (op) {
             case "prepare" -> {
+                pause(prepareMillis);
                 JsonNode body = JSON.readTree(exchange.getRequestBody());
                 String sku = body.get("sku").asString();
                 int quantity = body.get("quantity").asInt();
@@ -76,6 +79,14 @@ final class StubInventory implements AutoCloseable {
                 send(exchange, 200, "{\"txId\":\"" + txId + "\",\"state\":\"DONE\"}");
             }
             default -> send(exchange, 404, "{}");
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis); // the stub's own service time, not a wait for a condition
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

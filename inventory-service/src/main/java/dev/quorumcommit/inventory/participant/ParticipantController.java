@@ -15,6 +15,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.quorumcommit.twopc.VoteReply;
+
 /**
  * The participant's side of 2PC over HTTP. Internal: called by order-service's coordinator, not by
  * people. Each route is idempotent per txId (the barrier), so the coordinator may repeat any of them.
@@ -29,8 +31,11 @@ class ParticipantController {
     static final String TX_ID_MESSAGE = "must be 1 to 64 letters, digits or '-'";
 
     private final InventoryParticipant participant;
-    ParticipantController(InventoryParticipant participant) {
+    private final Chaos chaos;
+
+    ParticipantController(InventoryParticipant participant, Chaos chaos) {
         this.participant = participant;
+        this.chaos = chaos;
     }
 
     @PostMapping("/prepare")
@@ -42,7 +47,9 @@ class ParticipantController {
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     VoteAnswer prepare(@PathVariable @Pattern(regexp = TX_ID, message = TX_ID_MESSAGE) String txId,
             @Valid @RequestBody PrepareRequest request) {
-        return VoteAnswer.of(txId, participant.prepare(txId, request.sku(), request.quantity()));
+        VoteReply vote = participant.prepare(txId, request.sku(), request.quantity());
+        chaos.afterPrepare(txId, vote);
+        return VoteAnswer.of(txId, vote);
     }
 
     @PostMapping("/commit")

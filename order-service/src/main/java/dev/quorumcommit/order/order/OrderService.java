@@ -5,7 +5,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -17,6 +24,13 @@ import dev.quorumcommit.twopc.coordinator.Coordinator;
  * Places an order: writes it PENDING, then runs its transaction with the coordinator over
  * inventory and the order participant, and answers with the order as it stands afterwards.
  * A retry with the same Idempotency-Key finds the first order and starts nothing.
+ * <p>
+ * Transactions are admitted through the "transactions" bulkhead: a burst of orders waits for a permit
+ * before anything is written, instead of starting hundreds of transactions at once whose prepare time
+ * limits would then expire in the queues for the database and the SKU's row lock, rejecting orders
+ * while their stock was there (and leaving it unsold once those aborts released it). Waiting before the
+ * order is written also keeps recovery away from it: an order PENDING past the participant's timeout
+ * with no prepare recorded is aborted as abandoned.
  */
 @Service
 class OrderService {
@@ -27,15 +41,17 @@ class OrderService {
     private final OrderParticipant orderParticipant;
     private final TransactionTemplate local;
     private final Clock clock;
+    private final Bulkhead admission;
 
     OrderService(OrderRepository orders, Coordinator coordinator, InventoryClient inventory,
-            OrderParticipant orderParticipant, TransactionTemplate local, Clock clock) {
+            OrderParticipant orderParticipant, TransactionTemplate local, Clock clock, BulkheadRegistry bulkheads) {
         this.orders = orders;
         this.coordinator = coordinator;
         this.inventory = inventory;
         this.orderParticipant = orderParticipant;
         this.local = local;
         this.clock = clock;
+        this.admission = bulkheads.bulkhead("transactions");
     }
 
     OrderView place(PlaceOrderRequest request, String idempotencyKey) {
@@ -43,6 +59,19 @@ class OrderService {
         if (earlier.isPresent()) {
             return earlier.get();
         }
+        try {
+            return admission.executeSupplier(() -> placeAdmitted(request, idempotencyKey));
+        } catch (BulkheadFullException e) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                    "Too many orders are being placed at once; nothing was recorded, try again shortly.");
+            problem.setTitle("Busy");
+            ErrorResponseException busy = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, problem, e);
+            busy.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+            throw busy;
+        }
+    }
+
+    private OrderView placeAdmitted(PlaceOrderRequest request, String idempotencyKey) {
         String txId = UUID.randomUUID().toString();
         String orderId = UUID.randomUUID().toString();
         try {

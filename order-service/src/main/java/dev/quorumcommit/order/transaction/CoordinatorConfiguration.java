@@ -55,9 +55,9 @@ class CoordinatorConfiguration {
     @Bean
     Coordinator coordinator(JpaTransactionLog log, DecisionRegister register, DecisionDelivery delivery,
             TimeLimiterRegistry limiters, ScheduledExecutorService twopcScheduler, ExecutorService twopcExecutor,
-            TwoPcMetrics coordinatorMetrics, CoordinatorProperties properties, Clock clock) {
+            TwoPcMetrics coordinatorMetrics, CoordinatorProperties properties, Clock clock, Chaos chaos) {
         Preparation preparation = new Preparation(limiters.timeLimiter("prepare"), twopcScheduler, twopcExecutor);
-        return new Coordinator(log, register, preparation, delivery, coordinatorMetrics, clock,
+        return new Coordinator(log, register, preparation, chaos.phaseTwo(delivery), coordinatorMetrics, clock,
                 properties.acknowledgementWait());
     }
 

@@ -45,6 +45,11 @@ class JpaTransactionLog implements TransactionLog {
     @Transactional
     public void recordAcknowledged(String txId, String participant) {
         TxRecordRow row = row(txId);
+        // Phase two acknowledges both participants at once, in two local transactions. The locking find
+        // queues the second behind the first, but the participants it loaded while waiting are the old
+        // ones: "finished" was computed from the other participant's stale flag and stayed false for good,
+        // and recovery delivered the decision again every pass, forever. Read them again under the lock.
+        entities.refresh(row);
         row.participant(participant).acknowledge();
         row.refreshFinished();
     }

@@ -58,6 +58,19 @@ final class ComposeStack implements AutoCloseable {
         return Commands.run(root, environment(), timeoutSeconds, command);
     }
 
+    /**
+     * The container of a service, by compose's labels: v1 names it {@code <project>_<service>_1} and v2
+     * {@code <project>-<service>-1}, but both label it alike.
+     */
+    String containerOf(String service) {
+        String id = Commands.run(root, 30, "docker", "ps", "--filter", "label=com.docker.compose.project=" + project,
+                "--filter", "label=com.docker.compose.service=" + service, "-q").orFail("docker ps").output().strip();
+        if (id.isEmpty() || id.contains("\n")) {
+            throw new AssertionError("expected one running container of " + service + " in " + project + ", found '" + id + "'");
+        }
+        return id;
+    }
+
     String url(String service) {
         return "http://127.0.0.1:" + ports.get(service);
     }

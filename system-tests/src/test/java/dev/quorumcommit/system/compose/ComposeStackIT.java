@@ -3,16 +3,22 @@ package dev.quorumcommit.system.compose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import dev.quorumcommit.system.support.Commands;
 import dev.quorumcommit.system.support.Http;
 
 /**
  * docker-compose.yml on a real Docker engine: built from this repository, all five services healthy
- * behind their published ports, each with its Swagger UI and health. Skipped, and says so, when no
+ * behind their published ports, each with its Swagger UI and health; an order confirmed, and another
+ * one confirmed after the consensus leader's container is stopped. Skipped, and says so, when no
  * engine is reachable; .ci/run starts one, so in CI it always runs.
  */
 class ComposeStackIT {
@@ -43,6 +49,51 @@ class ComposeStackIT {
                 assertThat(Http.get(url + "/v3/api-docs").json().path("openapi").asString()).as(service).startsWith("3.");
             }
             assertThat(stack.compose(60, "ps").output()).doesNotContain("unhealthy").doesNotContain("Exit");
+
+            anOrderIsConfirmedBeforeAndAfterTheConsensusLeaderStops(stack);
         }
+    }
+
+    /**
+     * The transaction across the containers, then the consensus leader's container stopped: the two
+     * survivors elect a new leader and the next order is confirmed as well. Nothing else is restarted;
+     * inventory and order-service keep working with one node of three gone.
+     */
+    private static void anOrderIsConfirmedBeforeAndAfterTheConsensusLeaderStops(ComposeStack stack) {
+        String inventory = stack.url("inventory");
+        assertThat(Http.put(inventory + "/api/inventory/compose-widget", "{\"available\": 5}").status()).isEqualTo(200);
+        assertThat(placeConfirmedOrder(stack, "compose-1")).isEqualTo(4);
+
+        String leaderId = Http.get(stack.url("consensus-1") + "/api/cluster").json().path("leaderId").asString();
+        assertThat(leaderId).as("the leader's id, n1 to n3").matches("n[123]");
+        String leaderService = "consensus-" + leaderId.substring(1); // CONSENSUS_NODE_ID nK runs as service consensus-K
+        String container = stack.containerOf(leaderService);
+        Commands.run(Path.of("."), 120, "docker", "stop", container).orFail("docker stop " + leaderService);
+
+        List<String> survivors = List.of("consensus-1", "consensus-2", "consensus-3").stream()
+                .filter(service -> !service.equals(leaderService)).toList();
+        await("a new leader among " + survivors).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                .until(() -> survivors.stream().allMatch(service -> {
+                    Http.Answer cluster = Http.get(stack.url(service) + "/api/cluster");
+                    String leader = cluster.status() == 200 ? cluster.json().path("leaderId").asString(null) : null;
+                    return leader != null && !leader.equals(leaderId);
+                }));
+
+        assertThat(placeConfirmedOrder(stack, "compose-2")).isEqualTo(3);
+    }
+
+    /** Places an order of one compose-widget and returns the units left once it is CONFIRMED. */
+    private static int placeConfirmedOrder(ComposeStack stack, String idempotencyKey) {
+        String order = stack.url("order");
+        Http.Answer placed = Http.send(HttpRequest.newBuilder(URI.create(order + "/api/orders"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sku\": \"compose-widget\", \"quantity\": 1}")),
+                Duration.ofSeconds(60));
+        assertThat(placed.status()).as("order %s: %s", idempotencyKey, placed.body()).isEqualTo(201);
+        assertThat(placed.json().path("status").asString()).isEqualTo("CONFIRMED");
+        String inventory = stack.url("inventory");
+        await("the stock taken").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Http.get(inventory + "/api/inventory/compose-widget").json().path("reserved").asInt() == 0);
+        return Http.get(inventory + "/api/inventory/compose-widget").json().path("available").asInt();
     }
 }

@@ -45,8 +45,13 @@ public final class Http {
 
     /** The answer, or status 0 when nothing answered (refused, reset, timed out). */
     public static Answer send(HttpRequest.Builder request) {
+        return send(request, Duration.ofSeconds(10));
+    }
+
+    /** As {@link #send(HttpRequest.Builder)}, waiting up to timeout for the answer. */
+    public static Answer send(HttpRequest.Builder request, Duration timeout) {
         try {
-            HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> response = CLIENT.send(request.timeout(timeout).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.quorumcommit.twopc.consensus;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClient.RequestHeadersSpec.ConvertibleClientHttpResponse;
 import tools.jackson.databind.JsonNode;
@@ -101,6 +103,16 @@ public class ConsensusClient {
                 } catch (ResourceAccessException e) {
                     preferred.compareAndSet(turn, turn + 1);
                     throw new RetryableConsensusException(node, "unreachable (" + e.getMessage() + ")", null, e);
+                } catch (RestClientException e) {
+                    // The answer broke off while its body was read (the read timeout closes the stream, or the node
+                    // died mid-answer): Spring reports that as a plain RestClientException, not a
+                    // ResourceAccessException. The write may or may not have happened; the retry's Idempotency-Key
+                    // tells, so it is retried like an unreachable node instead of escaping as a 500.
+                    if (!(e.getMostSpecificCause() instanceof IOException)) {
+                        throw e;
+                    }
+                    preferred.compareAndSet(turn, turn + 1);
+                    throw new RetryableConsensusException(node, "answer lost (" + e.getMostSpecificCause() + ")", null, e);
                 } catch (RetryableConsensusException e) {
                     preferred.compareAndSet(turn, turn + 1);
                     log.debug("{} failed, trying the next node: {}", what, e.getMessage());

@@ -98,6 +98,18 @@ class ConsensusClientTest {
     }
 
     @Test
+    void aWriteWhoseAnswerBreaksOffMidwayIsRetriedOnTheNextNodeAndAppliedOnce() throws IOException {
+        List<URI> uris = startNodes(3);
+        nodes.get(0).applyThenCutAnswer();
+
+        KvEntry entry = client(uris, 3).putIfAbsent("k", Decision.COMMIT.name());
+
+        assertThat(entry.value().asString()).isEqualTo("COMMIT");
+        assertThat(cluster.idempotencyKeys).hasSize(2).containsOnly(cluster.idempotencyKeys.get(0));
+        assertThat(cluster.index.get()).isEqualTo(1);
+    }
+
+    @Test
     void aRefusedRequestIsABugAndIsNotRetried() throws IOException {
         ConsensusClient client = client(startNodes(3), 3);
 

@@ -39,6 +39,7 @@ final class FakeConsensusNode implements AutoCloseable {
     private final HttpServer server;
     private volatile String retryAfterWhenNoQuorum = null;
     private volatile boolean applyThenLoseAnswer;
+    private volatile boolean applyThenCutAnswer;
 
     FakeConsensusNode(Cluster cluster) throws IOException {
         this.cluster = cluster;
@@ -60,6 +61,11 @@ final class FakeConsensusNode implements AutoCloseable {
     /** The next write is applied but its answer is a 503, as when the leader dies after committing. */
     void applyThenLoseAnswer() {
         this.applyThenLoseAnswer = true;
+    }
+
+    /** The next write is applied, then its 200 answer breaks off halfway through the body, as when the read times out. */
+    void applyThenCutAnswer() {
+        this.applyThenCutAnswer = true;
     }
 
     @Override
@@ -119,6 +125,16 @@ final class FakeConsensusNode implements AutoCloseable {
         if (applyThenLoseAnswer) {
             applyThenLoseAnswer = false;
             send(exchange, 503, problem(503, "leader lost before answering"));
+            return;
+        }
+        if (applyThenCutAnswer) {
+            applyThenCutAnswer = false;
+            byte[] bytes = JSON.writeValueAsString(answer).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
+            exchange.getResponseBody().flush();
+            exchange.getHttpContext().getServer().stop(0); // the connection drops with the rest of the body unsent
             return;
         }
         send(exchange, status, answer);

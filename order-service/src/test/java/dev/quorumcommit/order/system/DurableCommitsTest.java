@@ -1,0 +1,44 @@
+package dev.quorumcommit.order.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A file database as the contract's --spring.datasource.url gives it (no options in the URL) writes each
+ * commit to its file before the commit returns: H2's default WRITE_DELAY of 500 ms let a kill -9 take back
+ * commits the protocol had already acted on (a YES vote, a recorded decision).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@ActiveProfiles("test")
+
+class DurableCommitsTest {
+
+    @TempDir
+    static Path dir;
+
+    @DynamicPropertySource
+    static void fileDatabase(DynamicPropertyRegistry properties) {
+        properties.add("spring.datasource.url", () -> "jdbc:h2:file:" + dir.resolve("order"));
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void aFileDatabaseGivenByUrlAloneWritesEveryCommitBeforeItReturns() {
+        // H2 lists the setting twice (as stored and as in force); both must say 0.
+        assertThat(jdbc.queryForList("select setting_value from information_schema.settings where setting_name = 'WRITE_DELAY'",
+                String.class)).isNotEmpty().containsOnly("0");
+    }
+}

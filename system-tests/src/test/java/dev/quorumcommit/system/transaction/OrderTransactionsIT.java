@@ -1,0 +1,210 @@
+package dev.quorumcommit.system.transaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+
+import dev.quorumcommit.system.support.Http;
+import dev.quorumcommit.system.support.ServiceProcess;
+
+/**
+ * The transaction across order-service and inventory-service, on the five packaged jars as real
+ * processes (DESIGN.md, "What the tests must show"): many concurrent orders for less stock than
+ * asked, and a process killed or frozen at each step of the protocol. One cluster serves every test
+ * (starting five JVMs is the slow part); each test uses a SKU of its own and begins by bringing back
+ * whatever an earlier one left stopped, so they do not depend on their order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the order, for reading; each test stands alone
+class OrderTransactionsIT {
+
+    Cluster cluster;
+    Shop shop;
+
+    @RegisterExtension
+    final TestExecutionExceptionHandler logsOnFailure = (ExtensionContext context, Throwable failure) -> {
+        if (cluster != null) {
+            System.err.println(cluster.logs());
+        }
+        throw failure;
+    };
+
+    @BeforeAll
+    void startCluster() throws IOException {
+        // Under target/, not a temporary folder: the five logs stay there to be read after a failure.
+        Path dir = Files.createDirectories(Path.of("target", "clusters").toAbsolutePath())
+                .resolve(getClass().getSimpleName() + "-" + System.currentTimeMillis());
+        cluster = new Cluster(Files.createDirectories(dir)).start();
+        shop = new Shop(cluster);
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void everythingUp() {
+        cluster.awaitEverythingUp();
+        shop.awaitInventoryBreakerClosed();
+    }
+
+    @Test
+    @Order(1)
+    void twoHundredConcurrentOrdersForFiftyUnitsConfirmExactlyFiftyAndRejectTheRest() throws Exception {
+        shop.stock("rush", 50);
+
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Http.Answer>> answers = new ArrayList<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 200; i++) {
+                answers.add(clients.submit(() -> {
+                    go.await(); // all 200 are ready before the first is sent: they really overlap
+                    return shop.place("rush", 1, null);
+                }));
+            }
+            go.countDown();
+        }
+        List<Http.Answer> all = new ArrayList<>();
+        for (Future<Http.Answer> answer : answers) {
+            all.add(answer.get());
+        }
+
+        Map<Integer, Long> byStatus = all.stream().collect(Collectors.groupingBy(Http.Answer::status, Collectors.counting()));
+        assertThat(byStatus).as("answers by HTTP status; the rejections said %s", all.stream()
+                        .collect(Collectors.groupingBy(a -> a.json().path("reason").asString("-"), Collectors.counting()))).containsExactlyInAnyOrderEntriesOf(Map.of(201, 50L, 409, 150L));
+        for (Http.Answer answer : all) {
+            String expected = answer.status() == 201 ? "CONFIRMED" : "REJECTED";
+            assertThat(answer.json().path("status").asString()).as(answer.body()).isEqualTo(expected);
+        }
+        List<Shop.Order> orders = shop.assertSettled("rush", 50);
+        Map<String, Long> byOrderStatus = orders.stream()
+                .collect(Collectors.groupingBy(Shop.Order::status, Collectors.counting()));
+        assertThat(byOrderStatus).containsExactlyInAnyOrderEntriesOf(Map.of("CONFIRMED", 50L, "REJECTED", 150L));
+        assertThat(shop.stockOf("rush")).isEqualTo(new Shop.Stock(0, 0));
+    }
+
+    @Test
+    @Order(2)
+    void anOrderServiceKilledAfterTheDecisionAndBeforePhaseTwoConfirmsTheOrderWhenItComesBack() {
+        shop.stock("fault-a", 10);
+        cluster.order.kill();
+        // The one order this JVM handles is its first, and a cold JVM on a busy machine can miss the 2 s
+        // prepare time limit, which would make the decision ABORT: this run allows 20 s, because what is
+        // under test is the crash after a COMMIT, not the time limit.
+        cluster.order.start(List.of("--twopc.chaos.halt-at=AFTER_DECISION",
+                "--resilience4j.timelimiter.instances.prepare.timeout-duration=20s")).awaitReady(Cluster.START);
+
+        Http.Answer lost = shop.place("fault-a", 2, "fault-a-1");
+        assertThat(lost.status()).as("the coordinator died before answering: %s", lost.body()).isZero();
+        assertThat(cluster.order.awaitExit(Duration.ofSeconds(30))).as("exit code of the halt").isEqualTo(137);
+
+        // With the coordinator gone, inventory does not wait for it: past its prepared timeout it reads the
+        // decision key, finds COMMIT and consumes the reservation by itself.
+        await("inventory commits through the decision key alone").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).until(() -> shop.stockOf("fault-a").equals(new Shop.Stock(8, 0)));
+
+        cluster.order.start().awaitReady(Cluster.START);
+        // The client's retry with its Idempotency-Key finds the order the lost answer was about.
+        Http.Answer retry = shop.place("fault-a", 2, "fault-a-1");
+        assertThat(retry.status()).as(retry.body()).isIn(201, 202);
+        String orderId = retry.json().path("orderId").asString();
+        await("the order confirmed by recovery").atMost(Shop.SETTLE).pollInterval(Duration.ofMillis(500))
+                .until(() -> shop.order(orderId).status().equals("CONFIRMED"));
+        assertThat(shop.assertSettled("fault-a", 10)).singleElement().extracting(Shop.Order::orderId).isEqualTo(orderId);
+    }
+
+    @Test
+    @Order(3)
+    void anInventoryKilledAfterItPreparedReleasesTheReservationWhenItComesBack() {
+        shop.stock("fault-b", 10);
+        cluster.inventory.kill();
+        cluster.inventory.start(List.of("--twopc.chaos.halt-at=AFTER_PREPARE")).awaitReady(Cluster.START);
+        // Set a moment before the kill -9, and still there: H2 used to keep the last 500 ms of commits in memory.
+        assertThat(shop.stockOf("fault-b")).isEqualTo(new Shop.Stock(10, 0));
+
+        Http.Answer answer = shop.place("fault-b", 3, "fault-b-1");
+        // The coordinator never heard the YES: the participant's silence is a NO, so the decision is ABORT.
+        assertThat(answer.status()).as(answer.body()).isEqualTo(409);
+        assertThat(answer.json().path("status").asString()).isEqualTo("REJECTED");
+        String txId = answer.json().path("txId").asString();
+        assertThat(cluster.inventory.awaitExit(Duration.ofSeconds(30))).as("exit code of the halt").isEqualTo(137);
+        assertThat(shop.decision(txId)).contains("ABORT");
+
+        cluster.inventory.start().awaitReady(Cluster.START);
+        assertThat(shop.assertSettled("fault-b", 10)).singleElement().extracting(Shop.Order::status).isEqualTo("REJECTED");
+        assertThat(shop.stockOf("fault-b")).isEqualTo(new Shop.Stock(10, 0));
+        // The YES the halt cut off was durable: inventory's barrier shows a prepare undone by the decision, not
+        // an abort that found no prepare (which a prepare lost in the crash would have left).
+        Http.Answer barrier = Http.get(cluster.inventory.url() + "/internal/2pc/transactions/" + txId);
+        assertThat(barrier.status()).as(barrier.body()).isEqualTo(200);
+        assertThat(barrier.json().path("state").asString()).isEqualTo("ABORTED");
+        assertThat(barrier.json().path("reason").asString()).isEqualTo("aborted by decision");
+    }
+
+    @Test
+    @Order(4)
+    void theConsensusLeaderKilledWhileOrdersFlowLeavesEveryOrderDecidedAsItsStockSays() {
+        shop.stock("fault-c", 60);
+        try (OrderFlow flow = new OrderFlow(shop, "fault-c", 4)) {
+            flow.awaitAnswers(8);
+            ServiceProcess leader = cluster.awaitLeader();
+            leader.kill();
+            ServiceProcess next = cluster.awaitLeader();
+            assertThat(next).isNotSameAs(leader);
+            // Orders go on with two nodes of three: transactions keep being decided.
+            flow.awaitAnswers(flow.answers() + 8);
+        }
+        cluster.awaitEverythingUp();
+        shop.assertSettled("fault-c", 60);
+    }
+
+    @Test
+    @Order(5)
+    void anInventoryFrozenPastItsPreparedTimeoutResolvesEveryTransactionAfterItThaws() throws InterruptedException {
+        shop.stock("fault-d", 60);
+        try (OrderFlow flow = new OrderFlow(shop, "fault-d", 4)) {
+            flow.awaitAnswers(8);
+            cluster.inventory.freeze();
+            try {
+                // The fault itself: frozen longer than the participant's prepared timeout (5 s) while orders
+                // keep arriving, so prepares it had answered, and prepares and aborts it has not even read,
+                // all wait in it. This sleep is the length of the fault, not a wait for a condition.
+                Thread.sleep(FROZEN.toMillis());
+            } finally {
+                cluster.inventory.thaw();
+            }
+            flow.awaitAnswers(flow.answers() + 4);
+        }
+        cluster.awaitEverythingUp();
+        shop.assertSettled("fault-d", 60);
+    }
+
+    private static final Duration FROZEN = Duration.ofSeconds(8);
+}
