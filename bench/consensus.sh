@@ -13,7 +13,7 @@
 #
 # Knobs (environment): DURATION (20s per run), WARMUP (15s), CONNS ("1 16 64"), KILLS (5),
 # PROFILE=1 (JFR on the leader during the last wrk run; the .jfr path is printed),
-# SKIP_ETCD=1, SKIP_FAILOVER=1, BENCH_PORT_BASE (19000), KEEP=1 (keep the temp dir).
+# SKIP_ETCD=1, SKIP_FAILOVER=1, BENCH_PORT_BASE (27000), KEEP=1 (keep the temp dir).
 # Traffic goes to 127.0.0.1 only. Every loop is bounded in count and time.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -50,8 +50,10 @@ for c in "${conns[@]}"; do
   if [[ -n ${PROFILE:-} && $c == "${conns[-1]}" ]]; then
     "$jcmd" "${node_pid[$leader]}" JFR.start name=bench settings=profile filename="$work/leader-$leader.jfr" >/dev/null
   fi
+  counters=$(raft_counters "$lport")
   wrk_run consensus "$c" "$DURATION" "$bench/wrk/append.lua" "http://127.0.0.1:$lport/api/log"
   qc_res[$c]=$wrk_result
+  raft_delta "$counters" "$(raft_counters "$lport")"
   if [[ -n ${PROFILE:-} && $c == "${conns[-1]}" ]]; then
     "$jcmd" "${node_pid[$leader]}" JFR.stop name=bench >/dev/null
     mkdir -p "$repo/bench/out"; cp "$work/leader-$leader.jfr" "$repo/bench/out/"
@@ -115,8 +117,8 @@ stop_all
 
 # ---------------------------------------------------------------- etcd
 if [[ -z ${SKIP_ETCD:-} ]]; then
-  eport() { echo $((port_base + 110 + $1)); }   # client ports 19111..19113
-  pport() { echo $((port_base + 120 + $1)); }   # peer ports 19121..19123
+  eport() { echo $((port_base + 110 + $1)); }   # client ports 27111..27113
+  pport() { echo $((port_base + 120 + $1)); }   # peer ports 27121..27123
   cluster=""
   for i in 1 2 3; do cluster+="${cluster:+,}e$i=http://127.0.0.1:$(pport "$i")"; done
   log "starting etcd e1..e3 on $(eport 1)-$(eport 3)"

@@ -12,8 +12,8 @@ jcmd="$JAVA_HOME/bin/jcmd"
 # Ports apart from the defaults (9001-9003, 8081-8082), and node ids b1-b3 rather than n1-n3, so that a run
 # neither collides with ./run.sh or tests on the same machine nor is hit by their "pkill -f --consensus.node-id=n1".
 # Override the ports with BENCH_PORT_BASE.
-port_base=${BENCH_PORT_BASE:-19000}
-cport() { echo $((port_base + $1)); }          # consensus node i -> 19001..19003
+port_base=${BENCH_PORT_BASE:-27000}
+cport() { echo $((port_base + $1)); }          # consensus node i -> 27001..27003
 peers="b1=http://127.0.0.1:$(cport 1),b2=http://127.0.0.1:$(cport 2),b3=http://127.0.0.1:$(cport 3)"
 consensus_urls="http://127.0.0.1:$(cport 1),http://127.0.0.1:$(cport 2),http://127.0.0.1:$(cport 3)"
 heap_opts=${BENCH_HEAP_OPTS:--Xms256m -Xmx256m -XX:+ExitOnOutOfMemoryError}
@@ -105,3 +105,15 @@ wrk_run() { # label conns duration script url -> prints one line, returns the RE
 }
 
 kv() { sed -n "s/.*[[:space:]]$1=\([^ ]*\).*/\1/p" <<<" $2"; }
+
+raft_counters() { # port -> "fsyncs fsync_seconds batches entries" from the node's Prometheus page
+  curl -fsS --max-time 5 "http://127.0.0.1:$1/actuator/prometheus" 2>/dev/null | awk '
+    /^raft_fsync_latency_seconds_count/ { c = $2 } /^raft_fsync_latency_seconds_sum/ { s = $2 }
+    /^raft_append_batch_size_count/ { bc = $2 } /^raft_append_batch_size_sum/ { bs = $2 }
+    END { printf "%s %s %s %s\n", c + 0, s + 0, bc + 0, bs + 0 }'
+}
+
+raft_delta() { # "before" "after" -> a line about the syncs in between
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); n = y[1] - x[1]; e = y[4] - x[4]; k = y[3] - x[3];
+    if (n > 0) printf "           leader: %d fsyncs, mean %.2f ms each; %.1f entries per append batch\n", n, 1000 * (y[2] - x[2]) / n, (k > 0 ? e / k : 0) }'
+}
