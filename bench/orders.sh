@@ -6,7 +6,8 @@
 # per-second timeline of confirmed orders and other answers.
 #
 # Knobs: DURATION (20s), WARMUP (15s), CONNS ("16 64"), KILL_CONNS (16), KILL_RUN (30: seconds;
-# the kill is at a third, the restart at two thirds), SKIP_KILL=1, BENCH_PORT_BASE (27000), KEEP=1.
+# the kill is at a third, the restart at two thirds), SKIP_KILL=1, PROFILE=1 (JFR on order-service
+# and inventory-service during the first run), BENCH_PORT_BASE (27000), KEEP=1.
 # Traffic goes to 127.0.0.1 only; every loop is bounded.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -57,9 +58,20 @@ wrk -t2 -c16 -d"$WARMUP" -s "$bench/wrk/orders.lua" "$url" > /dev/null 2>&1
 
 echo "== POST /api/orders (one unit), $DURATION per run; rps counts every answer, non2xx the ones that were not 201"
 declare -A res=()
+first=1
 for c in $CONNS; do
+  if [[ -n ${PROFILE:-} && -n $first ]]; then
+    for j in 0 1; do "$jcmd" "${extra_pids[$j]}" JFR.start name=bench settings=profile filename="$work/svc-$j.jfr" >/dev/null; done
+  fi
   wrk_run orders "$c" "$DURATION" "$bench/wrk/orders.lua" "$url"
   res[$c]=$wrk_result
+  if [[ -n ${PROFILE:-} && -n $first ]]; then
+    mkdir -p "$bench/out"
+    for j in 0 1; do "$jcmd" "${extra_pids[$j]}" JFR.stop name=bench >/dev/null; done
+    cp "$work/svc-0.jfr" "$bench/out/inventory-c$c.jfr"; cp "$work/svc-1.jfr" "$bench/out/order-c$c.jfr"
+    echo "   JFR during c=$c: $bench/out/order-c$c.jfr, $bench/out/inventory-c$c.jfr"
+  fi
+  first=""
 done
 
 if [[ -z ${SKIP_KILL:-} ]]; then
@@ -87,6 +99,20 @@ if [[ -z ${SKIP_KILL:-} ]]; then
   pending=$(curl -fsS --max-time 10 "$url?status=PENDING" | jq length 2>/dev/null || echo "?")
   echo "   orders still PENDING 5 s after the run: $pending"
 fi
+
+echo "== where an order's time goes: mean server time per route since start (http_server_requests), and 2PC timers"
+hops() { # name port
+  curl -fsS --max-time 5 "http://127.0.0.1:$2/actuator/prometheus" 2>/dev/null | awk -v name="$1" '
+    /^http_server_requests_seconds_(count|sum)\{/ && !/actuator/ {
+      match($0, /method="[A-Z]+"/); m = substr($0, RSTART + 8, RLENGTH - 9)
+      match($0, /uri="[^"]*"/); u = substr($0, RSTART + 5, RLENGTH - 6)
+      k = m " " u; if ($0 ~ /_count\{/) c[k] += $2; else s[k] += $2 }
+    /^twopc_[a-z_]*_(count|sum)[{ ]/ { split($1, a, "{"); k = a[1]; sub(/_(count|sum)$/, "", k)
+      if ($1 ~ /_count/) c[k] += $2; else s[k] += $2 }
+    END { for (k in c) if (c[k] > 10) printf "   %-10s %-44s %8d calls, mean %7.1f ms\n", name, k, c[k], 1000 * s[k] / c[k] }' | sort -k5 -n -r
+}
+hops order "$order_port"; hops inventory "$inventory_port"
+leader=$(leader_id); [[ -n $leader ]] && hops "consensus-$leader" "$(cport "${leader#b}")"
 
 echo "== stock and heap"
 curl -fsS --max-time 5 "http://127.0.0.1:$inventory_port/api/inventory/$BENCH_SKU" | jq -c . || true
