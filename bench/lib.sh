@@ -117,3 +117,7 @@ raft_delta() { # "before" "after" -> a line about the syncs in between
   awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); n = y[1] - x[1]; e = y[4] - x[4]; k = y[3] - x[3];
     if (n > 0) printf "           leader: %d fsyncs, mean %.2f ms each; %.1f entries per append batch\n", n, 1000 * (y[2] - x[2]) / n, (k > 0 ? e / k : 0) }'
 }
+
+cpu_ms() { # pid -> user+system CPU time used so far, in ms
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%d\n", ($14 + $15) * 1000 / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
+}

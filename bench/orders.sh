@@ -63,8 +63,17 @@ for c in $CONNS; do
   if [[ -n ${PROFILE:-} && -n $first ]]; then
     for j in 0 1; do "$jcmd" "${extra_pids[$j]}" JFR.start name=bench settings=profile filename="$work/svc-$j.jfr" >/dev/null; done
   fi
+  procs=(b1 b2 b3 inventory order)
+  pids=("${node_pid[b1]}" "${node_pid[b2]}" "${node_pid[b3]}" "${extra_pids[0]}" "${extra_pids[1]}")
+  cpu0=(); for p in "${pids[@]}"; do cpu0+=("$(cpu_ms "$p")"); done
   wrk_run orders "$c" "$DURATION" "$bench/wrk/orders.lua" "$url"
   res[$c]=$wrk_result
+  n=$(kv requests "$wrk_result")
+  line="           CPU per order (ms):"
+  for j in "${!pids[@]}"; do
+    line+=" ${procs[$j]} $(awk -v a="${cpu0[$j]}" -v b="$(cpu_ms "${pids[$j]}")" -v n="$n" 'BEGIN { printf "%.1f", (n > 0 ? (b - a) / n : 0) }')"
+  done
+  echo "$line (leader $(leader_id))"
   if [[ -n ${PROFILE:-} && -n $first ]]; then
     mkdir -p "$bench/out"
     for j in 0 1; do "$jcmd" "${extra_pids[$j]}" JFR.stop name=bench >/dev/null; done
