@@ -36,7 +36,8 @@ import dev.quorumcommit.consensus.transport.PeerTransport;
  * proposals, reads) arrives as an event in one queue and is handled in order, so the core needs no
  * locks and the order of events is obvious from the log. Each turn of the loop carries out the
  * core's {@link Ready} exactly as its contract says: persist and sync (one fsync for everything the
- * turn produced: group commit), send, apply, release reads, advance.
+ * turn produced: group commit), send, apply, release reads, advance. The one liberty, which the contract
+ * allows: a leader's appends and heartbeats leave before its own sync (see {@link #sendAheadOfSync}).
  *
  * <p>While the loop is busy with an fsync, new proposals queue up and go into the next batch: under
  * load, many client writes share one append and one fsync.
@@ -172,8 +173,9 @@ final class RaftDriver implements Runnable {
     private void processReady() {
         while (core.hasReady()) {
             Ready rd = core.ready();
+            List<Message> afterSync = sendAheadOfSync(rd);
             persist(rd);
-            transport.send(rd.messages());
+            transport.send(afterSync);
             apply(rd.committedEntries());
             for (ReadState readState : rd.readStates()) {
                 CompletableFuture<Void> read = unconfirmedReads.remove(readState.requestId());
@@ -188,6 +190,32 @@ final class RaftDriver implements Runnable {
             }
             status.publish(core.status(), soft);
         }
+    }
+
+    /**
+     * Sends a leader's appends and heartbeats at once, so that the followers write and sync the entries while this
+     * node syncs its own copy (Raft thesis 10.2.1; etcd does the same): the fsyncs overlap instead of adding up.
+     * This is safe because the core counts the leader's own copy towards a quorum only in {@code advance}, after
+     * the sync, so nothing commits, applies or is acknowledged before a majority including, or not needing, this
+     * node has it on disk; and because such a message carries only a term already on disk (a message that depends on
+     * a term or vote this Ready still has to persist waits). Everything else (votes, answers to a leader, which
+     * promise what this node has stored) still leaves only after the sync. Returns the messages to send after it.
+     */
+    private List<Message> sendAheadOfSync(Ready rd) {
+        HardState next = rd.hardState();
+        boolean termOnDisk = next == null || (next.term() == persistedHardState.term()
+                && java.util.Objects.equals(next.votedFor(), persistedHardState.votedFor()));
+        if (!termOnDisk || rd.snapshot() != null) {
+            return rd.messages();
+        }
+        List<Message> ahead = new ArrayList<>();
+        List<Message> after = new ArrayList<>();
+        for (Message message : rd.messages()) {
+            boolean leaderTraffic = message instanceof Message.AppendEntries || message instanceof Message.Heartbeat;
+            (leaderTraffic && message.term() == persistedHardState.term() ? ahead : after).add(message);
+        }
+        transport.send(ahead);
+        return after;
     }
 
     private void persist(Ready rd) {

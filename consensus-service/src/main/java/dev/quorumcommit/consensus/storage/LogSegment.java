@@ -19,6 +19,9 @@ import java.util.List;
 final class LogSegment implements AutoCloseable {
 
     static final String SUFFIX = ".seg";
+    /** How far ahead of its records the active segment's file grows at a time. */
+    static final long PREALLOCATE_STEP = 1L << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
     private final Path path;
     private final FileChannel channel;
@@ -30,9 +33,17 @@ final class LogSegment implements AutoCloseable {
     private long written;
     /** {@link #written} plus what still waits in the caller's write buffer. */
     private long end;
+    /**
+     * The file's length: {@link #written} plus zeros written ahead of it. Appending into bytes the file already
+     * has makes an fdatasync a pure data write; growing the file makes it also commit the new length through the
+     * file system's journal, which on a virtual disk costs ten times as much (see docs/BENCHMARKS.md).
+     */
+    private long allocated;
+    /** How far zeros may be written ahead; 0 (the default) for none. Only the active segment gets a limit. */
+    private long preallocateLimit;
 
     /** What reading a segment back found: its entries, and where and why the readable records stopped early, if they did. */
-    record Scan(LogSegment segment, List<Entry> entries, long badOffset, String badReason) {
+    record Scan(LogSegment segment, List<Entry> entries, long badOffset, String badReason, boolean onlyZerosAfter) {
         boolean damaged() {
             return badReason != null;
         }
@@ -84,7 +95,7 @@ final class LogSegment implements AutoCloseable {
         }
         List<Entry> entries = new ArrayList<>();
         if (size == 0) {
-            return new Scan(segment, entries, -1, null);
+            return new Scan(segment, entries, -1, null, false);
         }
         // The mapping is dropped when this method returns and never touched after a later truncate.
         MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
@@ -96,6 +107,9 @@ final class LogSegment implements AutoCloseable {
             RecordCodec.Decoded decoded = codec.decode(map, position, limit);
             if (decoded instanceof RecordCodec.Decoded.Invalid(String reason)) {
                 badReason = reason;
+                if (zerosFrom(map, position, limit)) {
+                    badReason = "zeros after the last record (space written ahead, or a file extended but never written)";
+                }
                 break;
             }
             var valid = (RecordCodec.Decoded.Valid) decoded;
@@ -116,7 +130,18 @@ final class LogSegment implements AutoCloseable {
         }
         segment.written = position;
         segment.end = position;
-        return new Scan(segment, entries, badReason == null ? -1 : position, badReason);
+        segment.allocated = size;
+        return new Scan(segment, entries, badReason == null ? -1 : position, badReason,
+                badReason != null && zerosFrom(map, position, limit));
+    }
+
+    private static boolean zerosFrom(ByteBuffer bytes, int from, int limit) {
+        for (int i = from; i < limit; i++) {
+            if (bytes.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     Path path() {
@@ -174,8 +199,44 @@ final class LogSegment implements AutoCloseable {
     }
 
     private void writeFully(ByteBuffer bytes) throws IOException {
+        long needed = written + bytes.remaining();
+        if (needed > allocated && preallocateLimit > 0) {
+            preallocate(needed);
+        }
         while (bytes.hasRemaining()) {
             written += channel.write(bytes, written);
+        }
+        allocated = Math.max(allocated, written);
+    }
+
+    /**
+     * Lets the file grow ahead of the records by writing zeros up to the next {@link #PREALLOCATE_STEP} (at most to
+     * the limit), so that most syncs need not change the file's length. Nothing is forced here: the next
+     * {@link #force()} makes the zeros durable with the records. A crash leaves the zeros after the last record,
+     * which recovery cuts as a torn tail (exactly what it does when a file system extended a file but lost its data);
+     * a clean {@link #close()} and a {@link #trimPreallocation()} before rolling cut them at once.
+     */
+    private void preallocate(long needed) throws IOException {
+        long target = Math.max(needed, Math.min(preallocateLimit, (needed / PREALLOCATE_STEP + 1) * PREALLOCATE_STEP));
+        long position = allocated;
+        while (position < target) {
+            ByteBuffer zeros = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), target - position));
+            position += channel.write(zeros, position);
+        }
+        allocated = position;
+    }
+
+    /** Lets this segment write zeros ahead of its records up to {@code limit} bytes (for the active segment). */
+    void preallocateUpTo(long limit) {
+        this.preallocateLimit = limit;
+    }
+
+    /** Cuts the zeros written ahead, so that the file ends with its last record; durable with the next {@link #force()}. */
+    void trimPreallocation() throws IOException {
+        preallocateLimit = 0;
+        if (allocated > written) {
+            channel.truncate(written);
+            allocated = written;
         }
     }
 
@@ -196,6 +257,7 @@ final class LogSegment implements AutoCloseable {
         count = keep;
         written = cut;
         end = cut;
+        allocated = cut;
     }
 
     /** Reads {@code [from, toExclusive)}, which must lie in this segment and be already written (not buffered). */
@@ -240,6 +302,12 @@ final class LogSegment implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            if (channel.isOpen()) {
+                trimPreallocation();
+            }
+        } finally {
+            channel.close();
+        }
     }
 }

@@ -71,7 +71,13 @@ final class SegmentedLog implements AutoCloseable {
                 LogSegment.Scan scan = LogSegment.scan(file, previous == null ? 0 : previous.lastTerm(), codec);
                 segments.add(scan.segment());
                 entries.addAll(scan.entries());
-                if (scan.damaged()) {
+                if (scan.damaged() && !last && scan.onlyZerosAfter()) {
+                    // Only zeros after its records: the active segment's space written ahead, left by a crash during a
+                    // reset that deleted the newer segments first. Nothing was lost; a later check decides if it stays.
+                    LogSegment segment = scan.segment();
+                    segment.truncateFrom(segment.lastIndex() + 1);
+                    repairs.add("cut the zeros written ahead after the records of " + file.getFileName());
+                } else if (scan.damaged()) {
                     if (!last) {
                         throw new CorruptStorageException("segment " + file + " is damaged at offset " + scan.badOffset() + " (" + scan.badReason()
                                 + ") but it is not the last segment, so this is not a torn write; refusing to start rather than lose the entries after it");
@@ -87,6 +93,9 @@ final class SegmentedLog implements AutoCloseable {
             throw e;
         }
         SegmentedLog log = new SegmentedLog(dir, options, segments);
+        if (!segments.isEmpty()) {
+            segments.getLast().preallocateUpTo(options.segmentBytes());
+        }
         try {
             if (segments.isEmpty()) {
                 log.startAt(snapshotIndex + 1);
@@ -163,6 +172,7 @@ final class SegmentedLog implements AutoCloseable {
             Fsync.directory(dir);
         }
         segments.getLast().truncateFrom(index);
+        segments.getLast().preallocateUpTo(segmentBytes);
     }
 
     /** Drops every entry and makes {@code nextIndex} the next one to append, for a snapshot the log does not match. */
@@ -230,16 +240,20 @@ final class SegmentedLog implements AutoCloseable {
     private LogSegment roll() throws IOException {
         LogSegment full = segments.getLast();
         full.flush(buffer);
+        full.trimPreallocation();
         // Forced now so that only the last segment can ever end in a torn record.
         full.force();
         LogSegment next = LogSegment.create(dir, full.lastIndex() + 1);
+        next.preallocateUpTo(segmentBytes);
         segments.add(next);
         directoryChanged = true;
         return next;
     }
 
     private void startAt(long firstIndex) throws IOException {
-        segments.add(LogSegment.create(dir, firstIndex));
+        LogSegment first = LogSegment.create(dir, firstIndex);
+        first.preallocateUpTo(segmentBytes);
+        segments.add(first);
         directoryChanged = true;
     }
 

@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
 
 import dev.quorumcommit.consensus.node.ConsensusProperties;
 import dev.quorumcommit.consensus.raft.Message;
@@ -30,17 +28,14 @@ public class PeerTransport implements AutoCloseable {
     private final Map<String, PeerSender> senders = new LinkedHashMap<>();
     private final long reachableNanos;
 
-    public PeerTransport(ConsensusProperties properties, Firewall firewall, RestClient.Builder builder) {
+    public PeerTransport(ConsensusProperties properties, Firewall firewall) {
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(500))
                 .build();
-        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
-        factory.setReadTimeout(Duration.ofSeconds(5));
-        RestClient client = builder.clone().requestFactory(factory).build();
         for (Map.Entry<String, URI> member : properties.members().entrySet()) {
             if (!member.getKey().equals(properties.nodeId())) {
-                senders.put(member.getKey(), new PeerSender(member.getKey(), member.getValue(), client, firewall));
+                senders.put(member.getKey(), new PeerSender(member.getKey(), member.getValue(), http, firewall));
             }
         }
         this.reachableNanos = properties.tickInterval().multipliedBy(properties.electionTicks()).toNanos();

@@ -1,0 +1,123 @@
+# Shared by the bench scripts: find the JDK, start and stop consensus nodes, find the leader.
+# Sourced, not run. Every wait is bounded in time.
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench="$repo/bench"
+export BENCH_WRK_DIR="$bench/wrk"
+JAVA_HOME=${JAVA_HOME:-$("$repo/scripts/java-home.sh")}
+export JAVA_HOME
+java="$JAVA_HOME/bin/java"
+jcmd="$JAVA_HOME/bin/jcmd"
+
+# Ports apart from the defaults (9001-9003, 8081-8082), and node ids b1-b3 rather than n1-n3, so that a run
+# neither collides with ./run.sh or tests on the same machine nor is hit by their "pkill -f --consensus.node-id=n1".
+# Override the ports with BENCH_PORT_BASE.
+port_base=${BENCH_PORT_BASE:-27000}
+cport() { echo $((port_base + $1)); }          # consensus node i -> 27001..27003
+peers="b1=http://127.0.0.1:$(cport 1),b2=http://127.0.0.1:$(cport 2),b3=http://127.0.0.1:$(cport 3)"
+consensus_urls="http://127.0.0.1:$(cport 1),http://127.0.0.1:$(cport 2),http://127.0.0.1:$(cport 3)"
+heap_opts=${BENCH_HEAP_OPTS:--Xms256m -Xmx256m -XX:+ExitOnOutOfMemoryError}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/qc-bench.XXXXXX")
+declare -A node_pid=()
+extra_pids=()
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+require_jars() {
+  for s in "$@"; do
+    [[ -f "$repo/$s/target/$s.jar" ]] || { echo "missing $repo/$s/target/$s.jar: run ./mvnw -B -DskipTests package" >&2; exit 1; }
+  done
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_node() { # i [extra jvm args...]: starts consensus node n<i>, data in $work/n<i>
+  local i=$1; shift
+  port_free "$(cport "$i")" || { echo "port $(cport "$i") is taken" >&2; exit 1; }
+  mkdir -p "$work/n$i"
+  # shellcheck disable=SC2086
+  "$java" $heap_opts "$@" -jar "${CONSENSUS_JAR:-$repo/consensus-service/target/consensus-service.jar}" \
+    --server.port="$(cport "$i")" --consensus.node-id="b$i" --consensus.peers="$peers" \
+    --consensus.data-dir="$work/n$i/data" --logging.level.root=WARN \
+    >> "$work/n$i.log" 2>&1 &
+  node_pid[b$i]=$!
+}
+
+wait_ready() { # port [timeout s]
+  local deadline=$((SECONDS + ${2:-120}))
+  until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/actuator/health/readiness" 2>/dev/null; do
+    ((SECONDS < deadline)) || { echo "port $1 not ready in time; see $work" >&2; return 1; }
+    sleep 0.5
+  done
+}
+
+leader_id() { # prints the leader's id as some live node sees it, empty if none
+  local i id
+  for i in 1 2 3; do
+    id=$(curl -fsS --max-time 1 "http://127.0.0.1:$(cport "$i")/api/cluster" 2>/dev/null | jq -r '.leaderId // empty' 2>/dev/null)
+    [[ -n $id ]] && { echo "$id"; return 0; }
+  done
+  return 0
+}
+
+wait_leader() { # [timeout s] -> prints the leader id once a write through it succeeds
+  local deadline=$((SECONDS + ${1:-60})) id
+  while ((SECONDS < deadline)); do
+    id=$(leader_id)
+    if [[ -n $id ]] && curl -fsS -o /dev/null --max-time 3 -X POST -H 'Content-Type: application/json' \
+         -d '{"payload":"probe"}' "http://127.0.0.1:$(cport "${id#b}")/api/log" 2>/dev/null; then
+      echo "$id"; return 0
+    fi
+    sleep 0.3
+  done
+  echo "no leader within the time limit; see $work" >&2
+  return 1
+}
+
+stop_all() {
+  local p
+  for p in "${node_pid[@]}" "${extra_pids[@]}"; do
+    kill "$p" 2>/dev/null || true
+  done
+  for p in "${node_pid[@]}" "${extra_pids[@]}"; do
+    wait "$p" 2>/dev/null || true
+  done
+  node_pid=(); extra_pids=()
+}
+
+heap_report() { # name pid: heap in use and committed (jcmd GC.heap_info), peak RSS
+  local name=$1 pid=$2 heap rss
+  heap=$("$jcmd" "$pid" GC.heap_info 2>/dev/null | grep -m1 -i 'heap.*total' | sed 's/^ *//')
+  rss=$(awk '/VmHWM/ {printf "%d MB", $2/1024}' "/proc/$pid/status" 2>/dev/null)
+  printf '  %-4s pid %-7s %s; peak RSS %s\n' "$name" "$pid" "${heap:-?}" "${rss:-?}"
+}
+
+wrk_run() { # label conns duration script url -> prints one line, returns the RESULT line in $wrk_result
+  local label=$1 c=$2 d=$3 script=$4 url=$5 t out
+  t=$((c < 2 ? 1 : 2))
+  local before; before=$(load)
+  out=$(wrk -t"$t" -c"$c" -d"$d" --timeout 10s --latency -s "$script" "$url" 2>&1)
+  echo "$out" >> "$work/wrk.log"
+  wrk_result=$(grep '^RESULT' <<<"$out" | tail -1)
+  printf '%-10s c=%-3s %s  load %s -> %s\n' "$label" "$c" "${wrk_result#RESULT }" "$before" "$(load)"
+}
+
+kv() { sed -n "s/.*[[:space:]]$1=\([^ ]*\).*/\1/p" <<<" $2"; }
+
+raft_counters() { # port -> "fsyncs fsync_seconds batches entries" from the node's Prometheus page
+  curl -fsS --max-time 5 "http://127.0.0.1:$1/actuator/prometheus" 2>/dev/null | awk '
+    /^raft_fsync_latency_seconds_count/ { c = $2 } /^raft_fsync_latency_seconds_sum/ { s = $2 }
+    /^raft_append_batch_size_count/ { bc = $2 } /^raft_append_batch_size_sum/ { bs = $2 }
+    END { printf "%s %s %s %s\n", c + 0, s + 0, bc + 0, bs + 0 }'
+}
+
+raft_delta() { # "before" "after" -> a line about the syncs in between
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); n = y[1] - x[1]; e = y[4] - x[4]; k = y[3] - x[3];
+    if (n > 0) printf "           leader: %d fsyncs, mean %.2f ms each; %.1f entries per append batch\n", n, 1000 * (y[2] - x[2]) / n, (k > 0 ? e / k : 0) }'
+}
+
+cpu_ms() { # pid -> user+system CPU time used so far, in ms
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%d\n", ($14 + $15) * 1000 / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Orders per second end to end: three consensus nodes, inventory-service and order-service from the
+# jars (temp dirs, H2 files, Raft fsync on), one SKU stocked with plenty, then wrk POST /api/orders
+# (one unit each) at 16 and 64 connections: throughput of 201 CONFIRMED answers, p50, p99. Then a
+# run with the consensus leader killed (kill -9) in the middle and restarted later, printed as a
+# per-second timeline of confirmed orders and other answers.
+#
+# Knobs: DURATION (20s), WARMUP (15s), CONNS ("16 64"), KILL_CONNS (16), KILL_RUN (30: seconds;
+# the kill is at a third, the restart at two thirds), SKIP_KILL=1, PROFILE=1 (JFR on order-service
+# and inventory-service during the first run), BENCH_PORT_BASE (27000), KEEP=1.
+# Traffic goes to 127.0.0.1 only; every loop is bounded.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-15s}
+CONNS=${CONNS:-16 64}
+KILL_CONNS=${KILL_CONNS:-16}
+KILL_RUN=${KILL_RUN:-30}
+require_jars consensus-service inventory-service order-service
+order_port=$((port_base + 81))
+inventory_port=$((port_base + 82))
+export BENCH_SKU=bench-sku
+
+cleanup() {
+  stop_all
+  if [[ -n ${KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT INT TERM
+
+start_service() { # name port jar args...
+  local name=$1 port=$2 jar=$3
+  shift 3
+  port_free "$port" || { echo "port $port is taken" >&2; exit 1; }
+  # shellcheck disable=SC2086
+  "$java" $heap_opts -jar "$repo/$jar/target/$jar.jar" --server.port="$port" --logging.level.root=WARN "$@" \
+    >> "$work/$name.log" 2>&1 &
+  extra_pids+=($!)
+}
+
+echo "== machine: $(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MB, $(uname -r), $("$java" -version 2>&1 | head -1)"
+echo "== load before: $(load)   work dir: $work"
+log "starting consensus b1..b3, inventory-service :$inventory_port, order-service :$order_port"
+for i in 1 2 3; do start_node "$i"; done
+start_service inventory "$inventory_port" inventory-service \
+  --consensus.urls="$consensus_urls" --spring.datasource.url="jdbc:h2:file:$work/inventory"
+start_service order "$order_port" order-service \
+  --consensus.urls="$consensus_urls" --inventory.url="http://127.0.0.1:$inventory_port" \
+  --spring.datasource.url="jdbc:h2:file:$work/orders"
+for p in "$(cport 1)" "$(cport 2)" "$(cport 3)" "$inventory_port" "$order_port"; do wait_ready "$p" 240; done
+leader=$(wait_leader 60)
+stock=100000000
+curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "{\"available\": $stock}" \
+  "http://127.0.0.1:$inventory_port/api/inventory/$BENCH_SKU"
+url="http://127.0.0.1:$order_port/api/orders"
+log "consensus leader is $leader; stocked $BENCH_SKU with $stock; warming up for $WARMUP at 16 connections"
+wrk -t2 -c16 -d"$WARMUP" -s "$bench/wrk/orders.lua" "$url" > /dev/null 2>&1
+
+echo "== POST /api/orders (one unit), $DURATION per run; rps counts every answer, non2xx the ones that were not 201"
+declare -A res=()
+first=1
+for c in $CONNS; do
+  if [[ -n ${PROFILE:-} && -n $first ]]; then
+    for j in 0 1; do "$jcmd" "${extra_pids[$j]}" JFR.start name=bench settings=profile filename="$work/svc-$j.jfr" >/dev/null; done
+  fi
+  procs=(b1 b2 b3 inventory order)
+  pids=("${node_pid[b1]}" "${node_pid[b2]}" "${node_pid[b3]}" "${extra_pids[0]}" "${extra_pids[1]}")
+  cpu0=(); for p in "${pids[@]}"; do cpu0+=("$(cpu_ms "$p")"); done
+  wrk_run orders "$c" "$DURATION" "$bench/wrk/orders.lua" "$url"
+  res[$c]=$wrk_result
+  n=$(kv requests "$wrk_result")
+  line="           CPU per order (ms):"
+  for j in "${!pids[@]}"; do
+    line+=" ${procs[$j]} $(awk -v a="${cpu0[$j]}" -v b="$(cpu_ms "${pids[$j]}")" -v n="$n" 'BEGIN { printf "%.1f", (n > 0 ? (b - a) / n : 0) }')"
+  done
+  echo "$line (leader $(leader_id))"
+  if [[ -n ${PROFILE:-} && -n $first ]]; then
+    mkdir -p "$bench/out"
+    for j in 0 1; do "$jcmd" "${extra_pids[$j]}" JFR.stop name=bench >/dev/null; done
+    cp "$work/svc-0.jfr" "$bench/out/inventory-c$c.jfr"; cp "$work/svc-1.jfr" "$bench/out/order-c$c.jfr"
+    echo "   JFR during c=$c: $bench/out/order-c$c.jfr, $bench/out/inventory-c$c.jfr"
+  fi
+  first=""
+done
+
+if [[ -z ${SKIP_KILL:-} ]]; then
+  leader=$(wait_leader 60)
+  kill_at=$((KILL_RUN / 3)) restart_at=$((2 * KILL_RUN / 3))
+  echo "== leader kill: $KILL_CONNS connections for ${KILL_RUN}s; kill -9 of the consensus leader $leader at +${kill_at}s, restarted at +${restart_at}s"
+  before=$(load)
+  wrk -t2 -c"$KILL_CONNS" -d"${KILL_RUN}s" --timeout 10s --latency -s "$bench/wrk/orders.lua" "$url" > "$work/kill-run.txt" 2>&1 &
+  wpid=$!
+  start_s=$(date +%s)
+  sleep "$kill_at"
+  kill -9 "${node_pid[$leader]}"; wait "${node_pid[$leader]}" 2>/dev/null || true
+  kill_s=$(date +%s)
+  sleep $((restart_at - kill_at))
+  start_node "${leader#b}"
+  restart_s=$(date +%s)
+  wait "$wpid" || true
+  echo "   second  confirmed(201)  other   (t=0 is wrk's start; K = kill, R = restart)"
+  awk -v t0="$start_s" -v k="$kill_s" -v r="$restart_s" '/^SECOND/ {
+      mark = ($2 == k ? " K" : "") ($2 == r ? " R" : "")
+      printf "   %+5d  %8d  %8d %s\n", $2 - t0, $3, $4, mark }' "$work/kill-run.txt"
+  kill_res=$(grep '^RESULT' "$work/kill-run.txt" || true)
+  echo "   whole run: ${kill_res#RESULT }  load $before -> $(load)"
+  sleep 5
+  pending=$(curl -fsS --max-time 10 "$url?status=PENDING" | jq length 2>/dev/null || echo "?")
+  echo "   orders still PENDING 5 s after the run: $pending"
+fi
+
+echo "== where an order's time goes: mean server time per route since start (http_server_requests), and 2PC timers"
+hops() { # name port
+  curl -fsS --max-time 5 "http://127.0.0.1:$2/actuator/prometheus" 2>/dev/null | awk -v name="$1" '
+    /^http_server_requests_seconds_(count|sum)\{/ && !/actuator/ {
+      match($0, /method="[A-Z]+"/); m = substr($0, RSTART + 8, RLENGTH - 9)
+      match($0, /uri="[^"]*"/); u = substr($0, RSTART + 5, RLENGTH - 6)
+      k = m " " u; if ($0 ~ /_count\{/) c[k] += $2; else s[k] += $2 }
+    /^twopc_[a-z_]*_(count|sum)[{ ]/ { split($1, a, "{"); k = a[1]; sub(/_(count|sum)$/, "", k)
+      if ($1 ~ /_count/) c[k] += $2; else s[k] += $2 }
+    END { for (k in c) if (c[k] > 10) printf "   %-10s %-44s %8d calls, mean %7.1f ms\n", name, k, c[k], 1000 * s[k] / c[k] }' | sort -k5 -n -r
+}
+hops order "$order_port"; hops inventory "$inventory_port"
+leader=$(leader_id); [[ -n $leader ]] && hops "consensus-$leader" "$(cport "${leader#b}")"
+
+echo "== stock and heap"
+curl -fsS --max-time 5 "http://127.0.0.1:$inventory_port/api/inventory/$BENCH_SKU" | jq -c . || true
+for i in 1 2 3; do heap_report "b$i" "${node_pid[b$i]}"; done
+heap_report inv "${extra_pids[0]}"; heap_report ord "${extra_pids[1]}"
+if grep -l 'OutOfMemoryError' "$work"/*.log 2>/dev/null; then echo "  OutOfMemoryError found!"; fi
+
+echo
+echo "== orders end to end (201 CONFIRMED per second, latency of every answer)"
+for c in $CONNS; do
+  r=${res[$c]}
+  printf '   c=%-3s %8s orders/s  p50 %8s ms  p99 %8s ms  non-201 %s\n' "$c" "$(kv rps "$r")" "$(kv p50_ms "$r")" "$(kv p99_ms "$r")" "$(kv non2xx "$r")"
+done
+echo "== load after: $(load)"
