@@ -36,6 +36,8 @@ names=()
 commands=()
 stop_all() {
   trap - INT TERM EXIT
+  # Stopping must finish even if whoever reads our output is gone (a closed pipe, a closed terminal).
+  trap '' PIPE
   if ((${#pids[@]})); then
     echo
     echo "Stopping ${names[*]} (pids ${pids[*]}) ..."

@@ -91,5 +91,14 @@ final class ComposeStack implements AutoCloseable {
         if (down.exitCode() != 0) {
             System.err.println("[compose] removing " + project + " failed:\n" + down.output());
         }
+        // The classic builder keeps the layer-extraction stage as untagged images that `down --rmi`
+        // does not know of and `image prune` does not count as dangling: remove them by their label.
+        List<String> stages = Commands.run(root, 60, "docker", "images", "-q", "--filter", "label=quorum-commit.stage=layers")
+                .output().lines().filter(line -> !line.isBlank()).distinct().toList();
+        if (!stages.isEmpty()) {
+            List<String> rmi = new ArrayList<>(List.of("docker", "rmi", "--force"));
+            rmi.addAll(stages);
+            Commands.run(root, Map.of(), 120, rmi);
+        }
     }
 }

@@ -110,7 +110,9 @@ class RunScriptIT {
         }
 
         void stop() throws InterruptedException {
-            process.destroy();
+            // SIGTERM through the handle, as a terminal's Ctrl-C reaches the script: Process.destroy()
+            // would also close the script's output pipe, which is not what a person does.
+            process.toHandle().destroy();
             if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
