@@ -158,8 +158,11 @@ class RaftConsensusNode implements ConsensusNode, InboundMessages, SmartLifecycl
 
     private void registerGauges(MeterRegistry registry) {
         RaftMetrics.gauge(registry, "raft.term", "The current term", status, s -> s.current().term());
-        RaftMetrics.gauge(registry, "raft.role", "0 follower, 1 candidate, 2 leader", status, s -> s.current().role().ordinal() == 0 ? 2
-                : s.current().role() == NodeStatus.Role.CANDIDATE ? 1 : 0);
+        RaftMetrics.gauge(registry, "raft.role", "0 follower, 1 candidate, 2 leader", status, s -> switch (s.current().role()) {
+            case FOLLOWER -> 0;
+            case CANDIDATE -> 1;
+            case LEADER -> 2;
+        });
         RaftMetrics.gauge(registry, "raft.commit.index", "The highest index known committed", status, s -> s.current().commitIndex());
         RaftMetrics.gauge(registry, "raft.applied.index", "The highest index applied here", status, s -> s.current().lastApplied());
         RaftMetrics.gauge(registry, "raft.proposals.pending", "Proposals waiting to commit", driver, RaftDriver::pendingProposals);

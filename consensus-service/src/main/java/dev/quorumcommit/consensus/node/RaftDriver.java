@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -188,7 +189,7 @@ final class RaftDriver implements Runnable {
             if (rd.softState() != null) {
                 roleChanged(rd.softState());
             }
-            status.publish(core.status(), soft);
+            status.publish(core.status());
         }
     }
 
@@ -204,7 +205,7 @@ final class RaftDriver implements Runnable {
     private List<Message> sendAheadOfSync(Ready rd) {
         HardState next = rd.hardState();
         boolean termOnDisk = next == null || (next.term() == persistedHardState.term()
-                && java.util.Objects.equals(next.votedFor(), persistedHardState.votedFor()));
+                && Objects.equals(next.votedFor(), persistedHardState.votedFor()));
         if (!termOnDisk || rd.snapshot() != null) {
             return rd.messages();
         }
@@ -250,7 +251,7 @@ final class RaftDriver implements Runnable {
      */
     private boolean mustPersist(HardState next) {
         return next.term() != persistedHardState.term()
-                || !java.util.Objects.equals(next.votedFor(), persistedHardState.votedFor())
+                || !Objects.equals(next.votedFor(), persistedHardState.votedFor())
                 || (next.commitIndex() != persistedHardState.commitIndex() && System.nanoTime() - persistedAtNanos > 1_000_000_000L);
     }
 
@@ -302,7 +303,8 @@ final class RaftDriver implements Runnable {
 
     /**
      * Snapshots the state machine every {@code retainedEntries / 2} applied entries and compacts the
-     * log to keep {@code retainedEntries} behind the applied index, so a slow follower can usually
+     * Raft log to keep {@code retainedEntries} behind the applied index (the state machine trims its
+     * own readable log as it applies), so a slow follower can usually
      * catch up from the log and only a far-behind one needs InstallSnapshot.
      */
     private void maybeSnapshot() {
@@ -318,7 +320,6 @@ final class RaftDriver implements Runnable {
         if (compactTo > 0) {
             core.compact(compactTo);
             storage.compact(compactTo);
-            stateMachine.compactLogBefore(compactTo + 1);
         }
         log.debug("[{}] snapshot at {}, log compacted to {}", nodeId, snapshotIndex, compactTo);
     }

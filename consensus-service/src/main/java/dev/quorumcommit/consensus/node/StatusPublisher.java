@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.quorumcommit.consensus.raft.Role;
-import dev.quorumcommit.consensus.raft.SoftState;
 import dev.quorumcommit.consensus.raft.Status;
 import dev.quorumcommit.consensus.transport.PeerTransport;
 
@@ -20,8 +19,7 @@ final class StatusPublisher {
     private final Map<String, URI> members;
     private final PeerTransport transport;
     private final long electionTimeoutNanos;
-    private volatile Status raw;
-    private volatile NodeStatus current;
+    private volatile Status published;
     private volatile long leaderContactNanos;
     private volatile Throwable stoppedBy;
 
@@ -30,13 +28,12 @@ final class StatusPublisher {
         this.members = members;
         this.transport = transport;
         this.electionTimeoutNanos = electionTimeoutNanos;
-        this.current = new NodeStatus(nodeId, NodeStatus.Role.FOLLOWER, 0, null, 0, 0, 0, memberList(null, false));
+        this.published = new Status(nodeId, Role.FOLLOWER, 0, null, 0, 0, 0, Map.of());
     }
 
-    void publish(Status status, SoftState soft) {
-        raw = status;
-        current = new NodeStatus(nodeId, role(status.role()), status.term(), status.leaderId(), status.commitIndex(),
-                status.applied(), status.lastLogIndex(), memberList(status, status.role() == Role.LEADER));
+    /** The loop's view after one of its turns; the only state kept, so a reader never mixes two turns. */
+    void publish(Status status) {
+        published = status;
     }
 
     /** The loop saw a message from the leader it follows. */
@@ -48,14 +45,11 @@ final class StatusPublisher {
         stoppedBy = cause;
     }
 
+    /** Built on every read: reachability changes without the loop turning (a peer dies). */
     NodeStatus current() {
-        if (raw == null) {
-            return current;
-        }
-        // Reachability changes without the loop turning (a peer dies): refresh it on every read.
-        Status status = raw;
-        return new NodeStatus(current.nodeId(), current.role(), current.term(), current.leaderId(), current.commitIndex(),
-                current.lastApplied(), current.lastLogIndex(), memberList(status, status.role() == Role.LEADER));
+        Status status = published;
+        return new NodeStatus(nodeId, role(status.role()), status.term(), status.leaderId(), status.commitIndex(),
+                status.applied(), status.lastLogIndex(), memberList(status));
     }
 
     /**
@@ -64,8 +58,8 @@ final class StatusPublisher {
      * within an election timeout (and it speaks only while it holds a quorum).
      */
     boolean leaderWithQuorum() {
-        Status status = raw;
-        if (status == null || stoppedBy != null || status.leaderId() == null) {
+        Status status = published;
+        if (stoppedBy != null || status.leaderId() == null) {
             return false;
         }
         if (status.role() == Role.LEADER) {
@@ -79,13 +73,14 @@ final class StatusPublisher {
         return stoppedBy;
     }
 
-    private List<NodeStatus.Member> memberList(Status status, boolean leader) {
+    private List<NodeStatus.Member> memberList(Status status) {
+        boolean leader = status.role() == Role.LEADER;
         List<NodeStatus.Member> list = new ArrayList<>();
         for (Map.Entry<String, URI> member : members.entrySet()) {
             String id = member.getKey();
             boolean self = id.equals(nodeId);
             Long match = null;
-            if (leader && status != null) {
+            if (leader) {
                 match = self ? status.lastLogIndex() : status.peers().containsKey(id) ? status.peers().get(id).matchIndex() : null;
             }
             list.add(new NodeStatus.Member(id, member.getValue(), self, self || transport.reachable(id), match));
