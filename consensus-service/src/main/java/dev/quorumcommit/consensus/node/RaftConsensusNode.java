@@ -137,6 +137,7 @@ class RaftConsensusNode implements ConsensusNode, InboundMessages, SmartLifecycl
     @Override
     public void start() {
         loop = Thread.ofPlatform().name("raft-loop-" + properties.nodeId()).start(driver);
+        transport.start(this);
     }
 
     @Override

@@ -75,6 +75,7 @@ final class RaftDriver implements Runnable {
     private final List<WaitingRead> confirmedReads = new ArrayList<>();
     private long nextReadId = 1;
     private HardState persistedHardState;
+    private HardState latestHardState;
     private long persistedAtNanos;
     private long snapshotIndex;
     private SoftState soft = new SoftState(Role.FOLLOWER, null, 0);
@@ -92,6 +93,7 @@ final class RaftDriver implements Runnable {
         this.retainedEntries = retainedEntries;
         this.snapshotIndex = storage.snapshotMetadata().lastIncludedIndex();
         this.persistedHardState = storage.hardState();
+        this.latestHardState = persistedHardState;
     }
 
     void submit(Event event) {
@@ -130,6 +132,7 @@ final class RaftDriver implements Runnable {
                     nextTick = now - nextTick > tickNanos ? now + tickNanos : nextTick + tickNanos;
                 }
                 processReady();
+                persistCommitIndexLazily();
                 maybeSnapshot();
             }
         } catch (InterruptedException e) {
@@ -226,33 +229,50 @@ final class RaftDriver implements Runnable {
             snapshotIndex = rd.snapshot().metadata().lastIncludedIndex();
             log.info("[{}] installed snapshot {} from the leader", nodeId, rd.snapshot().metadata());
         }
-        boolean hardStateWritten = rd.hardState() != null && mustPersist(rd.hardState());
-        if (hardStateWritten) {
-            storage.setHardState(rd.hardState());
-            persistedHardState = rd.hardState();
-            persistedAtNanos = System.nanoTime();
+        if (rd.hardState() != null) {
+            latestHardState = rd.hardState();
+        }
+        boolean termOrVoteChanged = rd.hardState() != null && termOrVoteChanged(rd.hardState());
+        if (termOrVoteChanged) {
+            writeHardState(rd.hardState());
         }
         if (!rd.entries().isEmpty()) {
             storage.append(rd.entries());
             metrics.appendBatch(rd.entries().size());
         }
-        if (hardStateWritten || !rd.entries().isEmpty()) {
-            long start = System.nanoTime();
-            storage.sync();
-            metrics.fsync(System.nanoTime() - start);
+        if (termOrVoteChanged || !rd.entries().isEmpty()) {
+            sync();
         }
     }
 
+    /** Term and vote must be on disk before any message that depends on them leaves (Raft paper, figure 2). */
+    private boolean termOrVoteChanged(HardState next) {
+        return next.term() != persistedHardState.term() || !Objects.equals(next.votedFor(), persistedHardState.votedFor());
+    }
+
     /**
-     * Term and vote must be on disk before any message that depends on them leaves (Raft paper,
-     * figure 2). The commit index need not be: it is volatile state that a restarted node learns
-     * again from the leader, and storing it only spares re-applying. Writing it every batch would
-     * cost a second fsync per batch, so it is stored at most once a second, with term or vote changes.
+     * The commit index need not be on disk before anything: it is volatile state that a restarted node learns again
+     * from the leader, and storing it only spares re-applying. So it is written at most once a second, after the
+     * turn's answers have left: its fsync (a second file) never delays a write's acknowledgement.
      */
-    private boolean mustPersist(HardState next) {
-        return next.term() != persistedHardState.term()
-                || !Objects.equals(next.votedFor(), persistedHardState.votedFor())
-                || (next.commitIndex() != persistedHardState.commitIndex() && System.nanoTime() - persistedAtNanos > 1_000_000_000L);
+    private void persistCommitIndexLazily() {
+        if (latestHardState.commitIndex() != persistedHardState.commitIndex()
+                && System.nanoTime() - persistedAtNanos > 1_000_000_000L) {
+            writeHardState(latestHardState);
+            sync();
+        }
+    }
+
+    private void writeHardState(HardState state) {
+        storage.setHardState(state);
+        persistedHardState = state;
+        persistedAtNanos = System.nanoTime();
+    }
+
+    private void sync() {
+        long start = System.nanoTime();
+        storage.sync();
+        metrics.fsync(System.nanoTime() - start);
     }
 
     private void apply(List<Entry> committed) {

@@ -1,7 +1,6 @@
 package dev.quorumcommit.consensus.transport;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +13,14 @@ import dev.quorumcommit.consensus.node.ConsensusProperties;
 import dev.quorumcommit.consensus.raft.Message;
 
 /**
- * Raft's messages between nodes, over HTTP: a one-way POST of a binary batch to the peer's
- * {@code /internal/raft/messages}; answers come back the same way as messages of their own, as in
- * etcd's rafthttp. {@link #send} never blocks and never throws: a message that cannot be delivered
- * is lost, which Raft tolerates by design.
+ * Raft's messages between nodes, over HTTP, as etcd's rafthttp carries them: every node holds one
+ * long-lived {@code GET /internal/raft/stream/{itself}} open on each peer, and the peer writes the
+ * messages it has for it into that answer, batch by batch, as they are made ({@link PeerOutbox} on the
+ * sending side, {@link PeerStreamReader} on the receiving one). One connection per direction and pair,
+ * reused for as long as both nodes live, with no request and no answer per message.
+ *
+ * <p>{@link #send} never blocks and never throws: a message that cannot be delivered is lost, which
+ * Raft tolerates by design. The streams start with {@link #start} and end with {@link #close}.
  */
 @ConditionalOnProperty(name = "consensus.raft.enabled", havingValue = "true", matchIfMissing = true)
 @Component
@@ -25,39 +28,62 @@ public class PeerTransport implements AutoCloseable {
 
     static final String FROM_HEADER = "X-Raft-From";
 
-    private final Map<String, PeerSender> senders = new LinkedHashMap<>();
+    private final Map<String, PeerOutbox> outboxes = new LinkedHashMap<>();
+    private final Map<String, PeerStreamReader> readers = new LinkedHashMap<>();
+    private final ConsensusProperties properties;
+    private final Firewall firewall;
     private final long reachableNanos;
 
     public PeerTransport(ConsensusProperties properties, Firewall firewall) {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(500))
-                .build();
-        for (Map.Entry<String, URI> member : properties.members().entrySet()) {
-            if (!member.getKey().equals(properties.nodeId())) {
-                senders.put(member.getKey(), new PeerSender(member.getKey(), member.getValue(), http, firewall));
+        this.properties = properties;
+        this.firewall = firewall;
+        Duration electionTimeout = properties.tickInterval().multipliedBy(properties.electionTicks());
+        this.reachableNanos = electionTimeout.toNanos();
+        // An idle stream says it is alive a few times per election timeout, so that reachability does not flicker.
+        Duration keepAlive = electionTimeout.dividedBy(4);
+        for (String peer : properties.members().keySet()) {
+            if (!peer.equals(properties.nodeId())) {
+                outboxes.put(peer, new PeerOutbox(peer, firewall, keepAlive));
             }
         }
-        this.reachableNanos = properties.tickInterval().multipliedBy(properties.electionTicks()).toNanos();
+    }
+
+    /** Opens this node's streams from its peers, delivering what arrives to {@code inbound}. */
+    public synchronized void start(InboundMessages inbound) {
+        Duration readTimeout = properties.tickInterval().multipliedBy(properties.electionTicks()).multipliedBy(4);
+        for (Map.Entry<String, URI> member : properties.members().entrySet()) {
+            String peer = member.getKey();
+            if (!peer.equals(properties.nodeId()) && !readers.containsKey(peer)) {
+                PeerStreamReader reader = new PeerStreamReader(properties.nodeId(), peer, member.getValue(), inbound, firewall,
+                        readTimeout.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : readTimeout);
+                readers.put(peer, reader);
+                reader.start();
+            }
+        }
     }
 
     public void send(List<Message> messages) {
         for (Message message : messages) {
-            PeerSender sender = senders.get(message.to());
-            if (sender != null) {
-                sender.enqueue(message);
+            PeerOutbox outbox = outboxes.get(message.to());
+            if (outbox != null) {
+                outbox.enqueue(message);
             }
         }
     }
 
-    /** Whether a batch reached the peer within the last election timeout. */
+    /** Whether the peer's stream to this node carried anything (messages or keep-alives) within the last election timeout. */
     public boolean reachable(String peerId) {
-        PeerSender sender = senders.get(peerId);
-        return sender != null && sender.reachedWithin(reachableNanos);
+        PeerStreamReader reader = readers.get(peerId);
+        return reader != null && reader.heardWithin(reachableNanos);
+    }
+
+    PeerOutbox outbox(String peerId) {
+        return outboxes.get(peerId);
     }
 
     @Override
-    public void close() {
-        senders.values().forEach(PeerSender::stop);
+    public synchronized void close() {
+        outboxes.values().forEach(PeerOutbox::close);
+        readers.values().forEach(PeerStreamReader::stop);
     }
 }
