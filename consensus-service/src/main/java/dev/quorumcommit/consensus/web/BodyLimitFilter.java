@@ -22,8 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refuses an API request body larger than a 1 MiB value plus its JSON envelope with a 413 problem,
- * before it is buffered: first by its Content-Length, then, for a body without one (chunked), by
- * reading at most one byte past the limit. What passes is handed on from memory. The exact 1 MiB
+ * before it is buffered: by its Content-Length, or, for a body without one (chunked), by reading at
+ * most one byte past the limit and handing what passes on from memory. The exact 1 MiB
  * limit of the value itself is checked by the controllers, on the parsed value.
  */
 @Component
@@ -52,7 +52,9 @@ class BodyLimitFilter extends OncePerRequestFilter {
             refuse(request, response, "The request body is " + declared + " bytes");
             return;
         }
-        if (declared == 0 || (declared < 0 && request.getHeader("Transfer-Encoding") == null)) {
+        if (declared >= 0 || request.getHeader("Transfer-Encoding") == null) {
+            // A declared length within the limit is all there is: the server reads no more than it. Only a chunked
+            // body has to be counted while it is read (and so buffered); most bodies are not, and pay nothing here.
             chain.doFilter(request, response);
             return;
         }
