@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -53,6 +55,7 @@ final class RaftDriver implements Runnable {
         record Propose(byte[] command, CompletableFuture<ApplyResult> result, long startNanos) implements Event { }
         record Read(CompletableFuture<Void> result) implements Event { }
         record Transfer(String to, CompletableFuture<Boolean> result) implements Event { }
+        record SnapshotWritten(Snapshot snapshot, RuntimeException failure) implements Event { }
         record Stop() implements Event { }
     }
 
@@ -78,6 +81,8 @@ final class RaftDriver implements Runnable {
     private HardState latestHardState;
     private long persistedAtNanos;
     private long snapshotIndex;
+    private boolean snapshotBeingWritten;
+    private final ExecutorService snapshotWriter;
     private SoftState soft = new SoftState(Role.FOLLOWER, null, 0);
 
     RaftDriver(String nodeId, RaftNode core, RaftStorage storage, ReplicatedStateMachine stateMachine,
@@ -92,6 +97,7 @@ final class RaftDriver implements Runnable {
         this.tickNanos = tickNanos;
         this.retainedEntries = retainedEntries;
         this.snapshotIndex = storage.snapshotMetadata().lastIncludedIndex();
+        this.snapshotWriter = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("raft-snapshot-" + nodeId).factory());
         this.persistedHardState = storage.hardState();
         this.latestHardState = persistedHardState;
     }
@@ -143,6 +149,20 @@ final class RaftDriver implements Runnable {
             log.error("[{}] the Raft loop stopped: {}", nodeId, e.toString(), e);
             failEverything(new NodeUnavailableException("node " + nodeId + " stopped: " + e.getMessage(), e));
             status.stopped(e);
+        } finally {
+            stopSnapshotWriter();
+        }
+    }
+
+    /** A snapshot file still being written is finished (it is valid on its own), so that storage closes after it. */
+    private void stopSnapshotWriter() {
+        snapshotWriter.shutdown();
+        try {
+            if (!snapshotWriter.awaitTermination(4, TimeUnit.SECONDS)) {
+                log.warn("[{}] a snapshot was still being written when the node stopped", nodeId);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -152,6 +172,7 @@ final class RaftDriver implements Runnable {
             case Event.Propose p -> propose(p);
             case Event.Read r -> read(r);
             case Event.Transfer t -> t.result().complete(core.transferLeadership(t.to()));
+            case Event.SnapshotWritten written -> snapshotWritten(written);
             case Event.Stop s -> { }
         }
     }
@@ -326,14 +347,39 @@ final class RaftDriver implements Runnable {
      * Raft log to keep {@code retainedEntries} behind the applied index (the state machine trims its
      * own readable log as it applies), so a slow follower can usually
      * catch up from the log and only a far-behind one needs InstallSnapshot.
+     *
+     * <p>The state is copied here, in memory, but its file is written and synced on a thread of its own (a new file
+     * and a directory entry: several fsyncs, tens of milliseconds on a busy disk) while this loop goes on committing;
+     * the log is compacted only once the file is durable ({@link #snapshotWritten}). etcd does the same.
      */
     private void maybeSnapshot() {
         long applied = stateMachine.lastApplied();
-        if (applied - snapshotIndex < Math.max(1, retainedEntries / 2)) {
+        if (snapshotBeingWritten || applied - snapshotIndex < Math.max(1, retainedEntries / 2)) {
             return;
         }
         Snapshot snapshot = stateMachine.snapshot();
-        storage.saveSnapshot(snapshot);
+        snapshotBeingWritten = true;
+        snapshotWriter.execute(() -> {
+            RuntimeException failure = null;
+            try {
+                storage.writeSnapshotFile(snapshot);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            submit(new Event.SnapshotWritten(snapshot, failure));
+        });
+    }
+
+    private void snapshotWritten(Event.SnapshotWritten written) {
+        snapshotBeingWritten = false;
+        if (written.failure() != null) {
+            throw written.failure(); // a storage failure: the loop stops, as for a failed append
+        }
+        Snapshot snapshot = written.snapshot();
+        if (snapshot.metadata().lastIncludedIndex() <= snapshotIndex) {
+            return; // a newer snapshot came from the leader meanwhile
+        }
+        storage.adoptSnapshot(snapshot.metadata());
         core.snapshotTaken(snapshot);
         snapshotIndex = snapshot.metadata().lastIncludedIndex();
         long compactTo = snapshotIndex - retainedEntries;

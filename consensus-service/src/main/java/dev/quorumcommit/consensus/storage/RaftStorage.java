@@ -161,20 +161,42 @@ public final class RaftStorage implements AutoCloseable {
      * Entries the snapshot covers stay until {@link #compact(long)}.
      */
     public void saveSnapshot(Snapshot snapshot) {
-        checkUsable();
-        SnapshotMetadata metadata = snapshot.metadata();
-        if (metadata.lastIncludedIndex() < this.snapshot.lastIncludedIndex()) {
-            throw new IllegalArgumentException("snapshot at " + metadata.lastIncludedIndex() + " is older than the stored one at " + this.snapshot.lastIncludedIndex());
+        if (snapshot.metadata().lastIncludedIndex() < this.snapshot.lastIncludedIndex()) {
+            throw new IllegalArgumentException("snapshot at " + snapshot.metadata().lastIncludedIndex()
+                    + " is older than the stored one at " + this.snapshot.lastIncludedIndex());
         }
+        writeSnapshotFile(snapshot);
+        adoptSnapshot(snapshot.metadata());
+    }
+
+    /**
+     * The slow half of {@link #saveSnapshot}: writes the snapshot's file durably, and nothing else, so that it may run
+     * on a thread of its own while the driver goes on. The snapshot counts only once {@link #adoptSnapshot} is called
+     * with it; a crash in between leaves a valid snapshot file that a restart may start from, with the log it covers.
+     */
+    public void writeSnapshotFile(Snapshot snapshot) {
+        checkUsable();
         try {
             snapshots.save(snapshot);
-            this.snapshot = metadata;
-            if (!log.continuesFrom(metadata.lastIncludedIndex(), metadata.lastIncludedTerm())) {
-                log.reset(metadata.lastIncludedIndex() + 1);
-                recent.clear(metadata.lastIncludedIndex() + 1);
-            }
         } catch (IOException e) {
-            throw fail("save of snapshot " + metadata, e);
+            throw fail("save of snapshot " + snapshot.metadata(), e);
+        }
+    }
+
+    /** Makes a snapshot whose file {@link #writeSnapshotFile} wrote the stored one; an older one than stored is ignored. */
+    public void adoptSnapshot(SnapshotMetadata metadata) {
+        checkUsable();
+        if (metadata.lastIncludedIndex() < this.snapshot.lastIncludedIndex()) {
+            return;
+        }
+        this.snapshot = metadata;
+        if (!log.continuesFrom(metadata.lastIncludedIndex(), metadata.lastIncludedTerm())) {
+            try {
+                log.reset(metadata.lastIncludedIndex() + 1);
+            } catch (IOException e) {
+                throw fail("reset of the log after snapshot " + metadata, e);
+            }
+            recent.clear(metadata.lastIncludedIndex() + 1);
         }
     }
 

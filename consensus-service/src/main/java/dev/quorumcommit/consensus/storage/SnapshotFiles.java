@@ -67,7 +67,8 @@ final class SnapshotFiles {
         return new Loaded(new SnapshotFiles(dir), newest, skipped);
     }
 
-    void save(Snapshot snapshot) throws IOException {
+    /** Synchronized: the driver saves an installed snapshot while its own may still be on the way to disk. */
+    synchronized void save(Snapshot snapshot) throws IOException {
         SnapshotMetadata metadata = snapshot.metadata();
         Path target = dir.resolve(fileName(metadata.lastIncludedIndex()));
         Path temporary = dir.resolve(target.getFileName() + TEMPORARY);

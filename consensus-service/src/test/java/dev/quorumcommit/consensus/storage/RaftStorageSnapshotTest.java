@@ -42,6 +42,40 @@ class RaftStorageSnapshotTest {
     }
 
     @Test
+    void aSnapshotFileWrittenButNotYetAdoptedCoversNothingUntilItIsAndARestartMayStartFromIt() {
+        Snapshot snapshot = snapshot(20, 1, "state at 20");
+        try (RaftStorage storage = RaftStorage.open(dir, TINY_SEGMENTS)) {
+            storage.append(entries(1, 30, 1));
+            storage.sync();
+            storage.writeSnapshotFile(snapshot); // the driver's background write; a crash follows before adoption
+
+            storage.compact(20);
+
+            assertThat(storage.snapshotMetadata().lastIncludedIndex()).isZero();
+            assertThat(storage.firstIndex()).isEqualTo(1);
+        }
+        try (RaftStorage storage = RaftStorage.open(dir, TINY_SEGMENTS)) {
+            assertThat(storage.recovered().snapshot()).isEqualTo(snapshot);
+            assertThat(storage.recovered().entries()).containsExactlyElementsOf(entries(21, 30, 1));
+        }
+    }
+
+    @Test
+    void adoptingASnapshotOlderThanTheStoredOneChangesNothing() {
+        try (RaftStorage storage = RaftStorage.open(dir, TINY_SEGMENTS)) {
+            storage.append(entries(1, 30, 1));
+            storage.sync();
+            Snapshot older = snapshot(10, 1, "at 10");
+            storage.writeSnapshotFile(older);
+            storage.saveSnapshot(snapshot(20, 1, "at 20"));
+
+            storage.adoptSnapshot(older.metadata());
+
+            assertThat(storage.snapshotMetadata().lastIncludedIndex()).isEqualTo(20);
+        }
+    }
+
+    @Test
     void compactionNeverDropsEntriesTheSnapshotDoesNotCover() {
         try (RaftStorage storage = RaftStorage.open(dir, TINY_SEGMENTS)) {
             storage.append(entries(1, 30, 1));
