@@ -159,6 +159,33 @@ class ConsensusClusterIT {
     }
 
     @Test
+    void everyNodeHearsEveryOtherOnItsStreamsAndStopsHearingOneThatIsKilled() {
+        cluster = new ProcessCluster(dir, 3, List.of()).start();
+        cluster.awaitLeader(ELECTION);
+        for (NodeProcess node : cluster.nodes.values()) {
+            await(node.id + " hears every peer").atMost(Duration.ofSeconds(10))
+                    .until(() -> reachable(node), peers -> peers.values().stream().allMatch(Boolean::booleanValue));
+        }
+        NodeProcess killed = cluster.nodes.values().iterator().next();
+        killed.kill();
+        for (NodeProcess node : cluster.alive()) {
+            // followers too: the peer streams carry keep-alives between nodes that have nothing else to say
+            await(node.id + " stops hearing " + killed.id).atMost(Duration.ofSeconds(10))
+                    .until(() -> reachable(node).get(killed.id), heard -> !heard);
+        }
+    }
+
+    private static Map<String, Boolean> reachable(NodeProcess node) {
+        Map<String, Boolean> peers = new java.util.TreeMap<>();
+        for (var member : Api.get(node.url() + "/api/cluster").json().path("members")) {
+            if (!member.path("self").asBoolean()) {
+                peers.put(member.path("id").asString(), member.path("reachable").asBoolean());
+            }
+        }
+        return peers;
+    }
+
+    @Test
     void aLeaderCutOffByTheChaosSwitchStopsAnsweringWhileTheMajorityElectsANewOne() {
         cluster = new ProcessCluster(dir, 3, List.of("--consensus.request-timeout=2s")).start();
         NodeProcess leader = cluster.awaitLeader(ELECTION);
