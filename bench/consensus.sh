@@ -11,7 +11,7 @@
 #  5. a three-member etcd cluster (fsync on, its default), the same wrk load on POST /v3/kv/put
 #     (JSON gateway, 100-byte value), sent to ITS leader directly.
 #
-# Knobs (environment): DURATION (20s per run), WARMUP (15s), CONNS ("1 16 64"), KILLS (5),
+# Knobs (environment): DURATION (20s per run), WARMUP (30s: the JIT is still compiling after 15), CONNS ("1 16 64"), KILLS (5),
 # PROFILE=1 (JFR on the leader during the last wrk run; the .jfr path is printed),
 # SKIP_ETCD=1, SKIP_FAILOVER=1, BENCH_PORT_BASE (27000), KEEP=1 (keep the temp dir).
 # Traffic goes to 127.0.0.1 only. Every loop is bounded in count and time.
@@ -19,7 +19,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DURATION=${DURATION:-20s}
-WARMUP=${WARMUP:-15s}
+WARMUP=${WARMUP:-30s}
 CONNS=${CONNS:-1 16 64}
 KILLS=${KILLS:-5}
 require_jars consensus-service
