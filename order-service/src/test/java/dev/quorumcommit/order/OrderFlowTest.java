@@ -126,11 +126,18 @@ class OrderFlowTest {
         JsonNode order = order("{\"sku\":\"" + sku + "\",\"quantity\":2}", 201, null);
 
         assertThat(order.get("status").asString()).isEqualTo("CONFIRMED");
+        // The 201 comes once the decision stands and the order participant applied it; inventory's commit may
+        // still be on its way, but the order is CONFIRMED for whoever asks right after the answer.
+        mvc.perform(get("/api/orders/" + order.get("orderId").asString()))
+                .andExpect(jsonPath("$.status").value("CONFIRMED"));
         String txId = order.get("txId").asString();
-        assertThat(inventory.calls).contains("prepare " + txId, "commit " + txId);
-        assertThat(inventory.available.get(sku)).isEqualTo(3);
-        assertThat(inventory.reserved.get(sku)).isZero();
         assertThat(register.read(txId)).contains(Decision.COMMIT);
+        await("inventory's phase two, in the background").atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(inventory.calls).contains("prepare " + txId, "commit " + txId));
+        assertThat(inventory.available.get(sku)).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(inventory.reserved.get(sku)).isZero());
+        await("the acknowledgement recorded").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                mvc.perform(get("/api/transactions/" + txId)).andExpect(jsonPath("$.participants[0].acknowledged").value(true)));
         mvc.perform(get("/api/transactions/" + txId)).andExpect(status().isOk())
                 .andExpect(jsonPath("$.decision").value("COMMIT"))
                 .andExpect(jsonPath("$.decisionKey").value("tx:" + txId + ":decision"))
@@ -152,7 +159,10 @@ class OrderFlowTest {
 
         assertThat(order.get("status").asString()).isEqualTo("REJECTED");
         assertThat(order.get("reason").asString()).contains("not enough stock");
-        assertThat(inventory.calls).contains("abort " + order.get("txId").asString());
+        mvc.perform(get("/api/orders/" + order.get("orderId").asString()))
+                .andExpect(jsonPath("$.status").value("REJECTED"));
+        await("inventory's phase two, in the background").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(inventory.calls).contains("abort " + order.get("txId").asString()));
         assertThat(inventory.available.get(sku)).isEqualTo(1);
         assertThat(register.read(order.get("txId").asString())).contains(Decision.ABORT);
     }

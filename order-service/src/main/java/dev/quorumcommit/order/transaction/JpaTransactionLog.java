@@ -3,24 +3,37 @@ package dev.quorumcommit.order.transaction;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.persistence.EntityManager;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.quorumcommit.twopc.Decision;
 import dev.quorumcommit.twopc.VoteReply;
 import dev.quorumcommit.twopc.coordinator.TransactionLog;
 import dev.quorumcommit.twopc.coordinator.TxRecord;
 
-/** The coordinator's log in order-service's H2 file: each call is its own local transaction, durable when it returns. */
+/**
+ * The coordinator's log in order-service's H2 file: each call is its own local transaction, durable when it
+ * returns, unless it runs inside {@link #atomically}, whose one local transaction it then joins (with the
+ * order participant's writes: same database).
+ */
 @Component
 class JpaTransactionLog implements TransactionLog {
 
     private final EntityManager entities;
+    private final TransactionTemplate local;
 
-    JpaTransactionLog(EntityManager entities) {
+    JpaTransactionLog(EntityManager entities, TransactionTemplate local) {
         this.entities = entities;
+        this.local = local;
+    }
+
+    @Override
+    public <T> T atomically(Supplier<T> work) {
+        return local.execute(status -> work.get());
     }
 
     @Override
@@ -45,6 +58,9 @@ class JpaTransactionLog implements TransactionLog {
     @Transactional
     public void recordAcknowledged(String txId, String participant) {
         TxRecordRow row = row(txId);
+        // Inside atomically() the row may carry changes not written yet (the decision): write them before
+        // the refresh below reads the row back, or it would throw them away.
+        entities.flush();
         // Phase two acknowledges both participants at once, in two local transactions. The locking find
         // queues the second behind the first, but the participants it loaded while waiting are the old
         // ones: "finished" was computed from the other participant's stale flag and stayed false for good,
