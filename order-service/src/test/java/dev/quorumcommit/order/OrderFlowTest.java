@@ -249,6 +249,34 @@ class OrderFlowTest {
         assertThat(inventory.available.get(sku)).isEqualTo(3);
     }
 
+    @Test
+    void concurrentRetriesWithOneIdempotencyKeyPlaceOneOrder() throws Exception {
+        // The order row is written in the coordinator's first local commit: the retry that loses the race on the
+        // key must roll back its transaction record with it, before any prepare, and answer with the winner.
+        String sku = sku(10);
+        String key = "key-" + UUID.randomUUID();
+        inventory.prepareMillis = 50; // so that the retries overlap
+        List<Future<MvcResult>> results = new ArrayList<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 6; i++) {
+                results.add(clients.submit(() -> mvc.perform(post("/api/orders").contentType(MediaType.APPLICATION_JSON)
+                        .header("Idempotency-Key", key).content("{\"sku\":\"" + sku + "\",\"quantity\":1}")).andReturn()));
+            }
+        }
+        List<String> orderIds = new ArrayList<>();
+        for (Future<MvcResult> result : results) {
+            assertThat(result.get().getResponse().getStatus()).as(result.get().getResponse().getContentAsString())
+                    .isIn(201, 202);
+            orderIds.add(json.readTree(result.get().getResponse().getContentAsString()).get("orderId").asString());
+        }
+        assertThat(orderIds).as("one order for every retry").containsOnly(orderIds.get(0));
+        assertThat(jdbc.queryForObject("select count(*) from orders where idempotency_key = ?", Long.class, key))
+                .isEqualTo(1);
+        String txId = json.readTree(results.get(0).get().getResponse().getContentAsString()).get("txId").asString();
+        assertThat(inventory.calls.stream().filter(c -> c.startsWith("prepare")).filter(c -> c.endsWith(txId))).hasSize(1);
+        assertThat(inventory.available.get(sku)).isEqualTo(9);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "{\"sku\":\"A\",\"quantity\":0}         | quantity",
