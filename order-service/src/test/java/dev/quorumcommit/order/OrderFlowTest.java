@@ -126,11 +126,18 @@ class OrderFlowTest {
         JsonNode order = order("{\"sku\":\"" + sku + "\",\"quantity\":2}", 201, null);
 
         assertThat(order.get("status").asString()).isEqualTo("CONFIRMED");
+        // The 201 comes once the decision stands and the order participant applied it; inventory's commit may
+        // still be on its way, but the order is CONFIRMED for whoever asks right after the answer.
+        mvc.perform(get("/api/orders/" + order.get("orderId").asString()))
+                .andExpect(jsonPath("$.status").value("CONFIRMED"));
         String txId = order.get("txId").asString();
-        assertThat(inventory.calls).contains("prepare " + txId, "commit " + txId);
-        assertThat(inventory.available.get(sku)).isEqualTo(3);
-        assertThat(inventory.reserved.get(sku)).isZero();
         assertThat(register.read(txId)).contains(Decision.COMMIT);
+        await("inventory's phase two, in the background").atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(inventory.calls).contains("prepare " + txId, "commit " + txId));
+        assertThat(inventory.available.get(sku)).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(inventory.reserved.get(sku)).isZero());
+        await("the acknowledgement recorded").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                mvc.perform(get("/api/transactions/" + txId)).andExpect(jsonPath("$.participants[0].acknowledged").value(true)));
         mvc.perform(get("/api/transactions/" + txId)).andExpect(status().isOk())
                 .andExpect(jsonPath("$.decision").value("COMMIT"))
                 .andExpect(jsonPath("$.decisionKey").value("tx:" + txId + ":decision"))
@@ -152,7 +159,10 @@ class OrderFlowTest {
 
         assertThat(order.get("status").asString()).isEqualTo("REJECTED");
         assertThat(order.get("reason").asString()).contains("not enough stock");
-        assertThat(inventory.calls).contains("abort " + order.get("txId").asString());
+        mvc.perform(get("/api/orders/" + order.get("orderId").asString()))
+                .andExpect(jsonPath("$.status").value("REJECTED"));
+        await("inventory's phase two, in the background").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(inventory.calls).contains("abort " + order.get("txId").asString()));
         assertThat(inventory.available.get(sku)).isEqualTo(1);
         assertThat(register.read(order.get("txId").asString())).contains(Decision.ABORT);
     }
@@ -237,6 +247,34 @@ class OrderFlowTest {
         assertThat(inventory.calls.stream().filter(c -> c.startsWith("prepare")).filter(
                 c -> c.endsWith(first.get("txId").asString())).count()).isEqualTo(1);
         assertThat(inventory.available.get(sku)).isEqualTo(3);
+    }
+
+    @Test
+    void concurrentRetriesWithOneIdempotencyKeyPlaceOneOrder() throws Exception {
+        // The order row is written in the coordinator's first local commit: the retry that loses the race on the
+        // key must roll back its transaction record with it, before any prepare, and answer with the winner.
+        String sku = sku(10);
+        String key = "key-" + UUID.randomUUID();
+        inventory.prepareMillis = 50; // so that the retries overlap
+        List<Future<MvcResult>> results = new ArrayList<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 6; i++) {
+                results.add(clients.submit(() -> mvc.perform(post("/api/orders").contentType(MediaType.APPLICATION_JSON)
+                        .header("Idempotency-Key", key).content("{\"sku\":\"" + sku + "\",\"quantity\":1}")).andReturn()));
+            }
+        }
+        List<String> orderIds = new ArrayList<>();
+        for (Future<MvcResult> result : results) {
+            assertThat(result.get().getResponse().getStatus()).as(result.get().getResponse().getContentAsString())
+                    .isIn(201, 202);
+            orderIds.add(json.readTree(result.get().getResponse().getContentAsString()).get("orderId").asString());
+        }
+        assertThat(orderIds).as("one order for every retry").containsOnly(orderIds.get(0));
+        assertThat(jdbc.queryForObject("select count(*) from orders where idempotency_key = ?", Long.class, key))
+                .isEqualTo(1);
+        String txId = json.readTree(results.get(0).get().getResponse().getContentAsString()).get("txId").asString();
+        assertThat(inventory.calls.stream().filter(c -> c.startsWith("prepare")).filter(c -> c.endsWith(txId))).hasSize(1);
+        assertThat(inventory.available.get(sku)).isEqualTo(9);
     }
 
     @ParameterizedTest

@@ -1,6 +1,5 @@
 package dev.quorumcommit.order.participant;
 
-import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -8,7 +7,6 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.ResourceAccessException;
@@ -18,6 +16,7 @@ import dev.quorumcommit.twopc.Vote;
 import dev.quorumcommit.twopc.VoteReply;
 import dev.quorumcommit.twopc.coordinator.Branch;
 import dev.quorumcommit.twopc.coordinator.ParticipantChannel;
+import dev.quorumcommit.twopc.http.PooledHttp;
 
 /**
  * inventory-service's participant routes over HTTP, every call through the "inventory" circuit
@@ -34,10 +33,8 @@ public class InventoryClient implements ParticipantChannel {
     private final CircuitBreaker breaker;
 
     InventoryClient(InventoryProperties properties, RestClient.Builder builder, CircuitBreakerRegistry breakers) {
-        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
-                HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build());
-        factory.setReadTimeout(properties.readTimeout());
-        this.http = builder.clone().baseUrl(properties.url().toString()).requestFactory(factory).build();
+        this.http = builder.clone().baseUrl(properties.url().toString())
+                .requestFactory(PooledHttp.requestFactory(properties.connectTimeout(), properties.readTimeout())).build();
         this.breaker = breakers.circuitBreaker(NAME);
     }
 

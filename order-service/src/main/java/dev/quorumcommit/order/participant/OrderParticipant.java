@@ -60,6 +60,19 @@ public class OrderParticipant implements PhaseTwoHandler, Recoverable, BranchEff
         return new Branch(NAME, this::prepare);
     }
 
+    /**
+     * The order's branch as the coordinator runs it: local, so its prepare runs inside the local transaction
+     * that records the transaction, and writeOrder (the order row, PENDING) goes into that same commit. The
+     * txId is new and known to nobody else yet, so no other call can race this prepare on the barrier's key.
+     */
+    public Branch branch(Runnable writeOrder) {
+        return Branch.local(NAME, txId -> {
+            writeOrder.run();
+            return barrier.prepare(txId,
+                    () -> ledger.isPending(txId) ? VoteReply.yes() : VoteReply.no("the order is no longer pending"));
+        });
+    }
+
     VoteReply prepare(String txId) {
         return inLocalTransaction(txId, () -> barrier.prepare(txId,
                 () -> ledger.isPending(txId) ? VoteReply.yes() : VoteReply.no("the order is no longer pending")));

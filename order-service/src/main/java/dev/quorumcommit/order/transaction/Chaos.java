@@ -1,20 +1,19 @@
 package dev.quorumcommit.order.transaction;
 
-import java.util.Collection;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.quorumcommit.twopc.Decision;
-import dev.quorumcommit.twopc.coordinator.DecisionDelivery;
+import dev.quorumcommit.twopc.DecisionRegister;
 
 /**
  * Fault injection for the system tests, off unless {@code twopc.chaos.halt-at} is set. With
  * {@code AFTER_DECISION} the coordinator halts the JVM (exit 137, no shutdown hook: what kill -9 does)
- * right after the decision is durably written, through consensus and into its own log, and before
- * phase two tells any participant. A restart without the switch must finish the transaction.
+ * right after the decision is durably written through consensus, before it is recorded in its own log
+ * and before phase two tells any participant. A restart without the switch must finish the transaction:
+ * recovery finds the record undecided and reads the decision back from the register.
  */
 @ConfigurationProperties("twopc.chaos")
 record Chaos(HaltAt haltAt) {
@@ -29,17 +28,28 @@ record Chaos(HaltAt haltAt) {
         }
     }
 
-    /** The coordinator's phase two, or with AFTER_DECISION one that halts instead of delivering. */
-    DecisionDelivery phaseTwo(DecisionDelivery delivery) {
+    /** The coordinator's decision register, or with AFTER_DECISION one that halts once a decision is written. */
+    DecisionRegister coordinatorRegister(DecisionRegister register) {
         if (haltAt != HaltAt.AFTER_DECISION) {
-            return delivery;
+            return register;
         }
-        return new DecisionDelivery(null, Map.of(), null, null) {
+        return new DecisionRegister() {
             @Override
-            public CompletableFuture<Boolean> deliver(String txId, Decision decision, Collection<String> participants) {
+            public Decision decide(String txId, Decision proposal) {
+                Decision decision = register.decide(txId, proposal);
                 LoggerFactory.getLogger(Chaos.class).warn("FAULT INJECTION: halting after decision {} of {}", decision, txId);
                 Runtime.getRuntime().halt(137);
-                return delivery.deliver(txId, decision, participants);
+                return decision;
+            }
+
+            @Override
+            public Optional<Decision> read(String txId) {
+                return register.read(txId);
+            }
+
+            @Override
+            public String keyOf(String txId) {
+                return register.keyOf(txId);
             }
         };
     }

@@ -57,7 +57,7 @@ class CoordinatorConfiguration {
             TimeLimiterRegistry limiters, ScheduledExecutorService twopcScheduler, ExecutorService twopcExecutor,
             TwoPcMetrics coordinatorMetrics, CoordinatorProperties properties, Clock clock, Chaos chaos) {
         Preparation preparation = new Preparation(limiters.timeLimiter("prepare"), twopcScheduler, twopcExecutor);
-        return new Coordinator(log, register, preparation, chaos.phaseTwo(delivery), coordinatorMetrics, clock,
+        return new Coordinator(log, chaos.coordinatorRegister(register), preparation, delivery, coordinatorMetrics, clock,
                 properties.acknowledgementWait());
     }
 

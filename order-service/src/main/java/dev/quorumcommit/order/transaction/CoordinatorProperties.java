@@ -8,13 +8,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * twopc.coordinator.acknowledgement-wait: how long POST /api/orders waits for phase two before
- * answering with what it knows (202 if the order is still PENDING). recovery-interval: how often
+ * twopc.coordinator.acknowledgement-wait: how long POST /api/orders waits for the remote participants'
+ * phase two before answering (the order participant's is done before answering in any case, so the
+ * order's status is final once its decision stands; 0 answers at once). recovery-interval: how often
  * unfinished transactions are picked up again. The prepare time limit is Resilience4j's
  * {@code resilience4j.timelimiter.instances.prepare}.
  */
 @Validated
 @ConfigurationProperties("twopc.coordinator")
-record CoordinatorProperties(@NotNull @DefaultValue("2s") Duration acknowledgementWait,
+record CoordinatorProperties(@NotNull @DefaultValue("0s") Duration acknowledgementWait,
         @NotNull @DefaultValue("5s") Duration recoveryInterval) {
 }

@@ -3,24 +3,37 @@ package dev.quorumcommit.order.transaction;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.persistence.EntityManager;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.quorumcommit.twopc.Decision;
 import dev.quorumcommit.twopc.VoteReply;
 import dev.quorumcommit.twopc.coordinator.TransactionLog;
 import dev.quorumcommit.twopc.coordinator.TxRecord;
 
-/** The coordinator's log in order-service's H2 file: each call is its own local transaction, durable when it returns. */
+/**
+ * The coordinator's log in order-service's H2 file: each call is its own local transaction, durable when it
+ * returns, unless it runs inside {@link #atomically}, whose one local transaction it then joins (with the
+ * order participant's writes: same database).
+ */
 @Component
 class JpaTransactionLog implements TransactionLog {
 
     private final EntityManager entities;
+    private final TransactionTemplate local;
 
-    JpaTransactionLog(EntityManager entities) {
+    JpaTransactionLog(EntityManager entities, TransactionTemplate local) {
         this.entities = entities;
+        this.local = local;
+    }
+
+    @Override
+    public <T> T atomically(Supplier<T> work) {
+        return local.execute(status -> work.get());
     }
 
     @Override
@@ -41,17 +54,33 @@ class JpaTransactionLog implements TransactionLog {
         row(txId).decide(decision, decidedAt);
     }
 
+    /**
+     * Three plain statements, no entity graph: the background acknowledgement of every order was a whole local
+     * transaction of locking finds, a refresh and dirty checks (14 % of order-service's CPU in a profile).
+     * <p>
+     * Phase two may acknowledge both participants at once, in two local transactions. Each first locks the
+     * record's row, so the second waits for the first to commit; "finished" is then computed by a statement
+     * that starts after the wait and so sees the other's flag (read committed). Computed from a stale view,
+     * it stayed false for good, and recovery delivered the decision again every pass, forever.
+     */
     @Override
     @Transactional
     public void recordAcknowledged(String txId, String participant) {
-        TxRecordRow row = row(txId);
-        // Phase two acknowledges both participants at once, in two local transactions. The locking find
-        // queues the second behind the first, but the participants it loaded while waiting are the old
-        // ones: "finished" was computed from the other participant's stale flag and stayed false for good,
-        // and recovery delivered the decision again every pass, forever. Read them again under the lock.
-        entities.refresh(row);
-        row.participant(participant).acknowledge();
-        row.refreshFinished();
+        entities.flush(); // inside atomically(): the decision must be in the row before "finished" reads it
+        List<?> locked = entities.createNativeQuery("select tx_id from tx_record where tx_id = ?1 for update")
+                .setParameter(1, txId).getResultList();
+        if (locked.isEmpty()) {
+            throw new IllegalStateException("no transaction record " + txId);
+        }
+        int updated = entities.createNativeQuery(
+                        "update tx_participant set acknowledged = true where tx_id = ?1 and name = ?2")
+                .setParameter(1, txId).setParameter(2, participant).executeUpdate();
+        if (updated != 1) {
+            throw new IllegalStateException("no participant " + participant + " in " + txId);
+        }
+        entities.createNativeQuery("update tx_record set finished = (decision is not null and not exists ("
+                        + "select 1 from tx_participant p where p.tx_id = ?1 and not p.acknowledged)) where tx_id = ?1")
+                .setParameter(1, txId).executeUpdate();
     }
 
     @Override

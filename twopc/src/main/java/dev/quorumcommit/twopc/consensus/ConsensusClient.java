@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.github.resilience4j.retry.Retry;
@@ -27,6 +28,11 @@ import tools.jackson.databind.JsonNode;
  * failed attempt simply moves on to the next node; the node that last answered stays preferred.
  * Every write carries one Idempotency-Key for all of its attempts, so a retry after a lost
  * answer is recognised by the cluster and never writes twice.
+ * <p>
+ * Any node takes any request, but a follower forwards a write to the leader over one more HTTP hop,
+ * which costs the follower about as much CPU as the leader's own work. So every few seconds the client
+ * asks its preferred node who leads ({@code GET /api/cluster}) and prefers the leader if it is one of
+ * its nodes: an optimisation only, a wrong or stale answer just costs the forwarding again.
  */
 public class ConsensusClient {
 
@@ -35,7 +41,11 @@ public class ConsensusClient {
     private final List<URI> nodes;
     private final RestClient http;
     private final Retry retry;
+    private static final long LEADER_RECHECK_NANOS = Duration.ofSeconds(5).toNanos();
+
     private final AtomicInteger preferred = new AtomicInteger();
+    /** System.nanoTime() of the last look for the leader; 0: look at the next call. */
+    private final AtomicLong leaderCheckedAt = new AtomicLong();
 
     /** http should time out by itself (see {@link ConsensusConfiguration}); retry decides how often to try. */
     public ConsensusClient(List<URI> nodes, RestClient http, Retry retry) {
@@ -94,6 +104,7 @@ public class ConsensusClient {
     }
 
     private <T> T withRetries(String what, Function<URI, T> attempt) {
+        preferLeader();
         try {
             return retry.executeSupplier(() -> {
                 int turn = preferred.get();
@@ -115,6 +126,7 @@ public class ConsensusClient {
                     throw new RetryableConsensusException(node, "answer lost (" + e.getMostSpecificCause() + ")", null, e);
                 } catch (RetryableConsensusException e) {
                     preferred.compareAndSet(turn, turn + 1);
+                    leaderCheckedAt.set(0); // leadership may have moved: look again at the next call
                     log.debug("{} failed, trying the next node: {}", what, e.getMessage());
                     throw e;
                 }
@@ -123,6 +135,41 @@ public class ConsensusClient {
             throw new ConsensusUnavailableException(what + ": no consensus node answered with a quorum ("
                     + e.getMessage() + ")", e);
         }
+    }
+
+    /** At most one caller per interval looks; the others go on with the node preferred so far. */
+    private void preferLeader() {
+        long last = leaderCheckedAt.get();
+        long now = System.nanoTime();
+        if (last != 0 && now - last < LEADER_RECHECK_NANOS || !leaderCheckedAt.compareAndSet(last, now)) {
+            return;
+        }
+        URI asked = nodes.get(Math.floorMod(preferred.get(), nodes.size()));
+        try {
+            JsonNode cluster = http.get().uri(asked.resolve("/api/cluster")).retrieve().body(JsonNode.class);
+            String leaderId = cluster == null ? "" : cluster.path("leaderId").asString("");
+            for (JsonNode member : cluster == null ? List.<JsonNode>of() : cluster.path("members")) {
+                if (!leaderId.isEmpty() && leaderId.equals(member.path("id").asString(""))) {
+                    int index = indexOf(member.path("url").asString(""));
+                    if (index >= 0) {
+                        preferred.set(index);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("could not ask {} who leads: {}", asked, e.toString());
+        }
+    }
+
+    private int indexOf(String url) {
+        String wanted = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        for (int i = 0; i < nodes.size(); i++) {
+            String node = nodes.get(i).toString();
+            if ((node.endsWith("/") ? node.substring(0, node.length() - 1) : node).equals(wanted)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static KvEntry entry(String key, JsonNode body) {

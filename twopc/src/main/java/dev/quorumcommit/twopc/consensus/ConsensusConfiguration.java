@@ -1,16 +1,14 @@
 package dev.quorumcommit.twopc.consensus;
 
-import java.net.http.HttpClient;
-
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 import dev.quorumcommit.twopc.DecisionRegister;
+import dev.quorumcommit.twopc.http.PooledHttp;
 
 /** What a service imports to talk to the cluster: the client, the decision register and the health indicator. */
 @Configuration(proxyBeanMethods = false)
@@ -19,9 +17,7 @@ public class ConsensusConfiguration {
 
     @Bean
     ConsensusClient consensusClient(ConsensusProperties properties, RestClient.Builder builder, RetryRegistry retries) {
-        HttpClient jdk = HttpClient.newBuilder().connectTimeout(properties.requestTimeout()).build();
-        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(jdk);
-        factory.setReadTimeout(properties.requestTimeout());
+        var factory = PooledHttp.requestFactory(properties.requestTimeout(), properties.requestTimeout());
         RetryConfig base = retries.getConfiguration("consensus").orElseGet(retries::getDefaultConfig);
         return new ConsensusClient(properties.urls(), builder.clone().requestFactory(factory).build(),
                 retries.retry("consensus", ConsensusRetries.honouringRetryAfter(base)));

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -23,10 +24,17 @@ import dev.quorumcommit.twopc.VoteReply;
 import dev.quorumcommit.twopc.consensus.ConsensusUnavailableException;
 
 /**
- * Runs one transaction: record, prepare everyone in parallel within a time limit, decide, write
- * the decision once through consensus, deliver it. Unlike textbook 2PC the decision is not this
- * process's to keep (DESIGN.md): it goes through put-if-absent, and if a participant that gave up
- * waiting already wrote ABORT there, that is the decision, whatever the votes said.
+ * Runs one transaction: record, prepare everyone within a time limit, decide, write the decision
+ * once through consensus, deliver it. Unlike textbook 2PC the decision is not this process's to
+ * keep (DESIGN.md): it goes through put-if-absent, and if a participant that gave up waiting
+ * already wrote ABORT there, that is the decision, whatever the votes said.
+ * <p>
+ * Local commits, in order: (1) the record together with the {@link Branch#local local} participants'
+ * prepares, before any remote prepare; (2) once the decision stands in the register: the votes, the
+ * decision and the local participants' phase two together. The remote participants' phase two then runs
+ * in the background (retried, and finished by recovery after a crash); the caller waits for it at most
+ * {@code acknowledgementWait}. So an answer given after run() already reflects the local participants'
+ * outcome, and the remote ones are bound by a decision that can no longer change.
  */
 public class Coordinator {
 
@@ -52,15 +60,25 @@ public class Coordinator {
         this.acknowledgementWait = acknowledgementWait;
     }
 
+    /**
+     * A local branch that throws from its prepare rolls back the record with it, and the exception
+     * leaves this method: nothing was started, nobody else was asked.
+     */
     public Outcome run(String txId, List<Branch> branches) {
         MDC.put("txId", txId);
         inFlight.add(txId);
+        boolean deliveringInBackground = false;
         try {
             Instant start = clock.instant();
             List<String> names = branches.stream().map(Branch::participant).toList();
-            transactions.begin(txId, names, start);
-            Map<String, VoteReply> votes = new LinkedHashMap<>(preparation.prepareAll(txId, branches));
-            votes.forEach((name, vote) -> transactions.recordVote(txId, name, vote));
+            List<Branch> local = branches.stream().filter(Branch::local).toList();
+            List<Branch> remote = branches.stream().filter(b -> !b.local()).toList();
+            Map<String, VoteReply> votes = new LinkedHashMap<>(transactions.atomically(() -> {
+                transactions.begin(txId, names, start);
+                return prepareLocally(txId, local);
+            }));
+            Map<String, VoteReply> remoteVotes = preparation.prepareAll(txId, remote);
+            votes.putAll(remoteVotes);
             List<String> reasons = votes.values().stream().filter(v -> !v.isYes()).map(VoteReply::reason).toList();
             Decision proposal = reasons.isEmpty() && votes.size() == branches.size() ? Decision.COMMIT : Decision.ABORT;
             Decision decision;
@@ -69,6 +87,7 @@ public class Coordinator {
             } catch (ConsensusUnavailableException e) {
                 log.warn("decision {} could not be written, transaction stays in doubt for recovery: {}", proposal,
                         e.getMessage());
+                recordVotes(txId, remoteVotes); // lets recovery commit, rather than abort, once the quorum is back
                 metrics.transaction("pending");
                 return new Outcome(txId, null, reasons, false);
             }
@@ -76,12 +95,18 @@ public class Coordinator {
                 log.info("proposed {} but {} was already decided; obeying it", proposal, decision);
             }
             Instant decidedAt = clock.instant();
-            transactions.recordDecision(txId, decision, decidedAt);
+            boolean localDone = finishLocally(txId, decision, decidedAt, remoteVotes, local);
             metrics.decided(Duration.between(start, decidedAt));
             metrics.transaction(decision.name().toLowerCase());
-            return new Outcome(txId, decision, reasons, awaitAcknowledgements(txId, decision, names));
+            CompletableFuture<Boolean> remoteAcks = delivery
+                    .deliver(txId, decision, remote.stream().map(Branch::participant).toList())
+                    .whenComplete((acked, failure) -> inFlight.remove(txId)); // recovery stays away until then
+            deliveringInBackground = true;
+            return new Outcome(txId, decision, reasons, localDone && await(remoteAcks));
         } finally {
-            inFlight.remove(txId);
+            if (!deliveringInBackground) {
+                inFlight.remove(txId);
+            }
             MDC.remove("txId");
         }
     }
@@ -91,16 +116,70 @@ public class Coordinator {
         return inFlight.contains(txId);
     }
 
-    private boolean awaitAcknowledgements(String txId, Decision decision, List<String> names) {
-        CompletableFuture<Boolean> acked = delivery.deliver(txId, decision, names);
+    private Map<String, VoteReply> prepareLocally(String txId, List<Branch> local) {
+        Map<String, VoteReply> votes = new LinkedHashMap<>();
+        for (Branch branch : local) {
+            VoteReply vote;
+            try {
+                vote = branch.prepare().prepare(txId);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(branch.participant() + " could not prepare locally", e);
+            }
+            vote = vote == null ? VoteReply.no(branch.participant() + " gave no vote") : vote;
+            transactions.recordVote(txId, branch.participant(), vote);
+            votes.put(branch.participant(), vote);
+        }
+        return votes;
+    }
+
+    private void recordVotes(String txId, Map<String, VoteReply> votes) {
         try {
+            transactions.atomically(() -> {
+                votes.forEach((name, vote) -> transactions.recordVote(txId, name, vote));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("votes not recorded, recovery will abort: {}", e.toString());
+        }
+    }
+
+    /**
+     * The decision stands in the register already, so a failure here loses nothing: the record stays
+     * undecided, and recovery reads the decision back from the register and delivers it.
+     */
+    private boolean finishLocally(String txId, Decision decision, Instant decidedAt, Map<String, VoteReply> remoteVotes,
+            List<Branch> local) {
+        try {
+            transactions.atomically(() -> {
+                remoteVotes.forEach((name, vote) -> transactions.recordVote(txId, name, vote));
+                transactions.recordDecision(txId, decision, decidedAt);
+                for (Branch branch : local) {
+                    delivery.deliverInline(txId, decision, branch.participant());
+                }
+                return null;
+            });
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("decision {} stands but could not be recorded here; recovery will finish it: {}", decision,
+                    e.toString());
+            return false;
+        }
+    }
+
+    private boolean await(CompletableFuture<Boolean> acked) {
+        try {
+            if (acknowledgementWait.isZero()) {
+                return acked.getNow(false);
+            }
             return acked.get(acknowledgementWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             return false; // delivery goes on in the background; the caller answers with what it knows
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException | java.util.concurrent.CompletionException e) {
             return false;
         }
     }

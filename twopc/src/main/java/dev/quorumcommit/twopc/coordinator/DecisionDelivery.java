@@ -50,6 +50,24 @@ public class DecisionDelivery {
         });
     }
 
+    /**
+     * Phase two to a {@link Branch#local local} participant, in the calling thread and inside the caller's
+     * local transaction, once and without retries: if it fails, the caller's whole step rolls back, and
+     * recovery delivers it again through the ordinary path.
+     */
+    public void deliverInline(String txId, Decision decision, String name) {
+        ParticipantChannel channel = channels.get(name);
+        if (channel == null) {
+            throw new IllegalStateException("no channel to participant '" + name + "'");
+        }
+        if (decision == Decision.COMMIT) {
+            channel.commit(txId);
+        } else {
+            channel.abort(txId);
+        }
+        transactions.recordAcknowledged(txId, name);
+    }
+
     private boolean deliverOne(String txId, Decision decision, String name) {
         MDC.put("txId", txId);
         try {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import dev.quorumcommit.twopc.Decision;
 import dev.quorumcommit.twopc.VoteReply;
@@ -48,6 +49,19 @@ public class InMemoryTransactionLog implements TransactionLog {
     @Override
     public List<TxRecord> unfinished() {
         return records.values().stream().filter(r -> !r.finished()).toList();
+    }
+
+    /** All or nothing, as a database's local transaction: what work recorded is undone if it throws. */
+    @Override
+    public synchronized <T> T atomically(Supplier<T> work) {
+        Map<String, TxRecord> before = Map.copyOf(records);
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            records.clear();
+            records.putAll(before);
+            throw e;
+        }
     }
 
     private void update(String txId, String participant,

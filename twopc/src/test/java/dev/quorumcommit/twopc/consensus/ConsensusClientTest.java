@@ -49,6 +49,26 @@ class ConsensusClientTest {
     }
 
     @Test
+    void writesGoToTheLeaderTheClusterNamesSavingTheFollowersForwardingHop() throws IOException {
+        List<URI> uris = startNodes(3);
+        cluster.leader = uris.get(2);
+
+        client(uris, 3).putIfAbsent("k", "v");
+
+        assertThat(cluster.requests).singleElement().asString().endsWith(uris.get(2).toString());
+    }
+
+    @Test
+    void aLeaderOutsideTheConfiguredNodesChangesNothing() throws IOException {
+        List<URI> uris = startNodes(2);
+        cluster.leader = URI.create("http://10.0.0.9:9001");
+
+        client(uris, 3).putIfAbsent("k", "v");
+
+        assertThat(cluster.requests).singleElement().asString().endsWith(uris.get(0).toString());
+    }
+
+    @Test
     void aNodeThatIsDownIsSkippedForTheNext() throws IOException {
         List<URI> uris = startNodes(3);
         nodes.get(0).close();

@@ -33,6 +33,8 @@ final class FakeConsensusNode implements AutoCloseable {
         final List<String> requests = new CopyOnWriteArrayList<>();
         final List<String> idempotencyKeys = new CopyOnWriteArrayList<>();
         final AtomicLong index = new AtomicLong();
+        /** The URL GET /api/cluster names as the leader's (id "L"); null: no leader known. */
+        volatile URI leader;
     }
 
     private final Cluster cluster;
@@ -45,7 +47,15 @@ final class FakeConsensusNode implements AutoCloseable {
         this.cluster = cluster;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/kv/", this::kv);
-        server.createContext("/api/cluster", exchange -> send(exchange, 200, JSON.createObjectNode().put("role", "FOLLOWER")));
+        server.createContext("/api/cluster", exchange -> {
+            ObjectNode answer = JSON.createObjectNode().put("role", "FOLLOWER");
+            URI leader = cluster.leader;
+            if (leader != null) {
+                answer.put("leaderId", "L");
+                answer.putArray("members").addObject().put("id", "L").put("url", leader.toString());
+            }
+            send(exchange, 200, answer);
+        });
         server.start();
     }
 

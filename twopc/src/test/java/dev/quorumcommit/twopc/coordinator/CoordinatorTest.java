@@ -1,6 +1,8 @@
 package dev.quorumcommit.twopc.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -181,5 +183,82 @@ class CoordinatorTest {
 
         assertThat(log.find("t10").orElseThrow().decision()).isEqualTo(Decision.COMMIT);
         assertThat(inventory.received).containsExactly("commit t10");
+    }
+
+    /** Answers at once: the remote participants' phase two is left to the background. */
+    private final Coordinator answeringAtOnce = new Coordinator(log, register,
+            new Preparation(TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(Duration.ofMillis(300)).build()),
+                    scheduler, executor),
+            delivery, metrics, Clock.systemUTC(), Duration.ZERO);
+
+    @Test
+    void aLocalBranchIsRecordedAndPreparedBeforeAnyRemotePrepare() {
+        List<String> seenByInventory = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Branch inventoryLooking = new Branch("inventory", txId -> {
+            TxRecord tx = log.find(txId).orElseThrow();
+            seenByInventory.add(tx.participants().stream().map(p -> p.name() + "=" + p.vote()).toList().toString());
+            return VoteReply.yes();
+        });
+
+        Outcome outcome = coordinator.run("t11", List.of(inventoryLooking, order.localBranch()));
+
+        assertThat(outcome.decision()).isEqualTo(Decision.COMMIT);
+        assertThat(seenByInventory).containsExactly("[inventory=null, order=YES]");
+    }
+
+    @Test
+    void aLocalBranchIsToldBeforeTheAnswerWhileTheRemoteOneIsToldInTheBackground() {
+        inventory.failuresBeforeAck.set(2); // its commit takes a few retries
+
+        Outcome outcome = answeringAtOnce.run("t12", List.of(inventory.branch(), order.localBranch()));
+
+        assertThat(outcome.decision()).isEqualTo(Decision.COMMIT);
+        assertThat(order.received).containsExactly("prepare t12", "commit t12");
+        assertThat(log.find("t12").orElseThrow().participants())
+                .filteredOn(p -> p.name().equals("order")).singleElement()
+                .satisfies(p -> assertThat(p.acknowledged()).isTrue());
+        assertThat(log.find("t12").orElseThrow().decision()).isEqualTo(Decision.COMMIT);
+        await("inventory acknowledges in the background").atMost(Duration.ofSeconds(5))
+                .until(() -> log.find("t12").orElseThrow().finished());
+        assertThat(inventory.received).endsWith("commit t12");
+    }
+
+    @Test
+    void recoveryLeavesATransactionAloneWhileItsBackgroundDeliveryRuns() {
+        inventory.failuresBeforeAck.set(2);
+
+        answeringAtOnce.run("t13", List.of(inventory.branch(), order.localBranch()));
+        int recovered = new CoordinatorRecovery(log, register, delivery, answeringAtOnce, metrics, Clock.systemUTC())
+                .recover();
+
+        assertThat(recovered).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.find("t13").orElseThrow().finished());
+        assertThat(inventory.received.stream().filter(m -> m.equals("commit t13"))).hasSize(1);
+    }
+
+    @Test
+    void aLocalBranchThatThrowsOnPrepareLeavesNoRecordAndAsksNobody() {
+        Branch failing = Branch.local("order", txId -> {
+            throw new IllegalStateException("duplicate key");
+        });
+
+        assertThatThrownBy(() -> coordinator.run("t14", List.of(inventory.branch(), failing)))
+                .hasMessageContaining("duplicate key");
+
+        assertThat(log.find("t14")).isEmpty();
+        assertThat(inventory.received).isEmpty();
+        assertThat(register.read("t14")).isEmpty();
+    }
+
+    @Test
+    void aLocalBranchAbortedIsToldWithTheDecisionAndTheReasons() {
+        inventory.vote = VoteReply.no("not enough stock");
+
+        Outcome outcome = answeringAtOnce.run("t15", List.of(inventory.branch(), order.localBranch()));
+
+        assertThat(outcome.decision()).isEqualTo(Decision.ABORT);
+        assertThat(order.received).containsExactly("prepare t15", "abort t15");
+        assertThat(log.find("t15").orElseThrow().participants()).extracting(ParticipantRecord::reason)
+                .contains("not enough stock");
     }
 }

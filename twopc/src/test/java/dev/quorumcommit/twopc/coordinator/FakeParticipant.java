@@ -29,6 +29,12 @@ final class FakeParticipant implements ParticipantChannel {
         });
     }
 
+    /** The same participant as one in the coordinator's own database (Branch.local). */
+    Branch localBranch() {
+        Branch remote = branch();
+        return Branch.local(name, remote.prepare());
+    }
+
     @Override
     public String name() {
         return name;
