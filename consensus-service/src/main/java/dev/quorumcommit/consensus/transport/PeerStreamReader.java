@@ -137,10 +137,6 @@ final class PeerStreamReader implements Runnable {
                 List<Message> messages = MessageCodec.decode(body);
                 inbound.deliver(messages);
             }
-        } catch (java.io.EOFException e) {
-            if (running) {
-                throw e;
-            }
         } finally {
             socket = null;
         }

@@ -33,6 +33,7 @@ public class PeerTransport implements AutoCloseable {
     private final ConsensusProperties properties;
     private final Firewall firewall;
     private final long reachableNanos;
+    private final Duration readTimeout;
 
     public PeerTransport(ConsensusProperties properties, Firewall firewall) {
         this.properties = properties;
@@ -41,6 +42,9 @@ public class PeerTransport implements AutoCloseable {
         this.reachableNanos = electionTimeout.toNanos();
         // An idle stream says it is alive a few times per election timeout, so that reachability does not flicker.
         Duration keepAlive = electionTimeout.dividedBy(4);
+        // A stream silent for several keep-alive periods (at least 2 s) is taken for broken and dialled again.
+        Duration silence = electionTimeout.multipliedBy(4);
+        this.readTimeout = silence.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : silence;
         for (String peer : properties.members().keySet()) {
             if (!peer.equals(properties.nodeId())) {
                 outboxes.put(peer, new PeerOutbox(peer, firewall, keepAlive));
@@ -50,12 +54,10 @@ public class PeerTransport implements AutoCloseable {
 
     /** Opens this node's streams from its peers, delivering what arrives to {@code inbound}. */
     public synchronized void start(InboundMessages inbound) {
-        Duration readTimeout = properties.tickInterval().multipliedBy(properties.electionTicks()).multipliedBy(4);
         for (Map.Entry<String, URI> member : properties.members().entrySet()) {
             String peer = member.getKey();
             if (!peer.equals(properties.nodeId()) && !readers.containsKey(peer)) {
-                PeerStreamReader reader = new PeerStreamReader(properties.nodeId(), peer, member.getValue(), inbound, firewall,
-                        readTimeout.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : readTimeout);
+                PeerStreamReader reader = new PeerStreamReader(properties.nodeId(), peer, member.getValue(), inbound, firewall, readTimeout);
                 readers.put(peer, reader);
                 reader.start();
             }

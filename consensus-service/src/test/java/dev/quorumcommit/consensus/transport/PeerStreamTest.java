@@ -82,13 +82,14 @@ class PeerStreamTest {
     }
 
     @Test
-    void anIdleStreamKeepsThePeerReachable() throws InterruptedException {
+    void anIdleStreamKeepsThePeerReachable() {
         reader.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> reader.heardWithin(Duration.ofSeconds(1).toNanos()));
 
-        Thread.sleep(500); // ten keep-alive periods with nothing to send
+        // ten keep-alive periods with nothing to send, heard from all along
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> reader.heardWithin(Duration.ofMillis(200).toNanos()));
 
-        assertThat(reader.heardWithin(Duration.ofMillis(200).toNanos())).isTrue();
         assertThat(streamsServed).hasValue(1);
     }
 
@@ -103,13 +104,12 @@ class PeerStreamTest {
     }
 
     @Test
-    void aCutOffPeerIsNeitherServedNorHeardUntilHealed() throws InterruptedException {
+    void aCutOffPeerIsNeitherServedNorHeardUntilHealed() {
         reader.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> reader.heardWithin(Duration.ofSeconds(1).toNanos()));
 
         senderFirewall.cutOff(Set.of("n2"));
         outbox.enqueue(heartbeat(1));
-        Thread.sleep(300);
         await().atMost(Duration.ofSeconds(5)).until(() -> !reader.heardWithin(Duration.ofMillis(200).toNanos()));
 
         senderFirewall.heal();

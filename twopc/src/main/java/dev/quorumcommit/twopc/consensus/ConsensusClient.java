@@ -38,10 +38,11 @@ public class ConsensusClient {
 
     private static final Logger log = LoggerFactory.getLogger(ConsensusClient.class);
 
+    private static final long LEADER_RECHECK_NANOS = Duration.ofSeconds(5).toNanos();
+
     private final List<URI> nodes;
     private final RestClient http;
     private final Retry retry;
-    private static final long LEADER_RECHECK_NANOS = Duration.ofSeconds(5).toNanos();
 
     private final AtomicInteger preferred = new AtomicInteger();
     /** System.nanoTime() of the last look for the leader; 0: look at the next call. */
@@ -162,14 +163,17 @@ public class ConsensusClient {
     }
 
     private int indexOf(String url) {
-        String wanted = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        String wanted = withoutTrailingSlash(url);
         for (int i = 0; i < nodes.size(); i++) {
-            String node = nodes.get(i).toString();
-            if ((node.endsWith("/") ? node.substring(0, node.length() - 1) : node).equals(wanted)) {
+            if (withoutTrailingSlash(nodes.get(i).toString()).equals(wanted)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private static String withoutTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     private static KvEntry entry(String key, JsonNode body) {
