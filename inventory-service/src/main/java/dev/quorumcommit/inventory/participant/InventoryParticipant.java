@@ -11,13 +11,15 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.quorumcommit.twopc.VoteReply;
+import dev.quorumcommit.twopc.local.GroupCommit;
 import dev.quorumcommit.twopc.participant.Barrier;
 import dev.quorumcommit.twopc.participant.BranchState;
 import dev.quorumcommit.twopc.participant.PhaseTwoHandler;
 
 /**
  * The inventory participant: each call is one local transaction holding both the barrier row and
- * the stock change. Two calls racing on a new transaction id collide on the barrier's primary key;
+ * the stock change (a {@link GroupCommit group commit}: calls arriving together share one H2 commit, and
+ * the SKU's row is updated by one transaction at a time instead of locked by each in turn). Two calls racing on a new transaction id collide on the barrier's primary key;
  * the loser's whole local transaction rolls back (its stock change with it) and is run again, and
  * then it finds the winner's row and answers as the barrier says.
  */
@@ -30,11 +32,14 @@ class InventoryParticipant implements PhaseTwoHandler {
     private final Barrier barrier;
     private final StockEffects effects;
     private final TransactionTemplate transactions;
+    private final GroupCommit groupCommit;
 
-    InventoryParticipant(Barrier barrier, StockEffects effects, TransactionTemplate transactions) {
+    InventoryParticipant(Barrier barrier, StockEffects effects, TransactionTemplate transactions,
+            GroupCommit groupCommit) {
         this.barrier = barrier;
         this.effects = effects;
         this.transactions = transactions;
+        this.groupCommit = groupCommit;
     }
 
     VoteReply prepare(String txId, String sku, int quantity) {
@@ -60,7 +65,7 @@ class InventoryParticipant implements PhaseTwoHandler {
         try {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    return transactions.execute(status -> work.get());
+                    return groupCommit.execute(work);
                 } catch (DataIntegrityViolationException | ConcurrencyFailureException e) {
                     if (attempt == ATTEMPTS) {
                         throw e;

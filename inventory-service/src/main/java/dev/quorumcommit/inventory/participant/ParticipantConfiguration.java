@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.quorumcommit.twopc.participant.jpa.JpaBarrierStore;
 import dev.quorumcommit.twopc.DecisionRegister;
 import dev.quorumcommit.twopc.TwoPcMetrics;
+import dev.quorumcommit.twopc.local.GroupCommit;
 import dev.quorumcommit.twopc.participant.Barrier;
 import dev.quorumcommit.twopc.participant.ParticipantTermination;
 
@@ -22,6 +23,13 @@ class ParticipantConfiguration {
     @Bean
     JpaBarrierStore barrierStore(EntityManager entities) {
         return new JpaBarrierStore(entities);
+    }
+
+    /** The participant's local commits: prepares and commits arriving together share one. */
+    @Bean(destroyMethod = "close")
+    GroupCommit groupCommit(org.springframework.transaction.support.TransactionTemplate transactions,
+            EntityManager entities) {
+        return GroupCommit.forJpa("inventory", transactions, entities, 64);
     }
 
     @Bean

@@ -11,8 +11,10 @@ import java.util.stream.Collectors;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.persistence.EntityManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.quorumcommit.twopc.DecisionRegister;
 import dev.quorumcommit.twopc.TwoPcMetrics;
@@ -21,6 +23,7 @@ import dev.quorumcommit.twopc.coordinator.CoordinatorRecovery;
 import dev.quorumcommit.twopc.coordinator.DecisionDelivery;
 import dev.quorumcommit.twopc.coordinator.ParticipantChannel;
 import dev.quorumcommit.twopc.coordinator.Preparation;
+import dev.quorumcommit.twopc.local.GroupCommit;
 
 /** The coordinator from the twopc library, wired to the JPA log, the participants' channels and Resilience4j's instances. */
 @Configuration(proxyBeanMethods = false)
@@ -30,6 +33,15 @@ class CoordinatorConfiguration {
     ExecutorService twopcExecutor() {
         // Prepares and deliveries mostly wait on the network: virtual threads cost nothing while they wait.
         return Executors.newVirtualThreadPerTaskExecutor();
+    }
+
+    /**
+     * The local commits of the orders being placed: each order's record-and-prepare, decide-and-confirm and
+     * acknowledgement, grouped with those of the other orders in flight (up to the bulkhead's 32 at once).
+     */
+    @Bean(destroyMethod = "close")
+    GroupCommit groupCommit(TransactionTemplate local, EntityManager entities) {
+        return GroupCommit.forJpa("orders", local, entities, 64);
     }
 
     @Bean(destroyMethod = "shutdownNow")

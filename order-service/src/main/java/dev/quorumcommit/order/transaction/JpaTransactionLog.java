@@ -8,32 +8,33 @@ import java.util.function.Supplier;
 import jakarta.persistence.EntityManager;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.quorumcommit.twopc.Decision;
 import dev.quorumcommit.twopc.VoteReply;
 import dev.quorumcommit.twopc.coordinator.TransactionLog;
 import dev.quorumcommit.twopc.coordinator.TxRecord;
+import dev.quorumcommit.twopc.local.GroupCommit;
 
 /**
  * The coordinator's log in order-service's H2 file: each call is its own local transaction, durable when it
  * returns, unless it runs inside {@link #atomically}, whose one local transaction it then joins (with the
- * order participant's writes: same database).
+ * order participant's writes: same database). That transaction is a {@link GroupCommit group commit}: the
+ * steps of many orders placed at once share one H2 commit.
  */
 @Component
 class JpaTransactionLog implements TransactionLog {
 
     private final EntityManager entities;
-    private final TransactionTemplate local;
+    private final GroupCommit groupCommit;
 
-    JpaTransactionLog(EntityManager entities, TransactionTemplate local) {
+    JpaTransactionLog(EntityManager entities, GroupCommit groupCommit) {
         this.entities = entities;
-        this.local = local;
+        this.groupCommit = groupCommit;
     }
 
     @Override
     public <T> T atomically(Supplier<T> work) {
-        return local.execute(status -> work.get());
+        return groupCommit.execute(work);
     }
 
     @Override

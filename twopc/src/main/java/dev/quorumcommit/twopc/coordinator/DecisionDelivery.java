@@ -83,7 +83,10 @@ public class DecisionDelivery {
                     channel.abort(txId);
                 }
             });
-            transactions.recordAcknowledged(txId, name);
+            transactions.atomically(() -> {
+                transactions.recordAcknowledged(txId, name);
+                return null;
+            });
             return true;
         } catch (RuntimeException e) {
             log.warn("{} not acknowledged by {} yet, recovery will deliver it again: {}", decision, name, e.toString());
