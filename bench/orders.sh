@@ -6,8 +6,8 @@
 # per-second timeline of confirmed orders and other answers.
 #
 # Knobs: DURATION (20s), WARMUP (15s), CONNS ("16 64"), KILL_CONNS (16), KILL_RUN (30: seconds;
-# the kill is at a third, the restart at two thirds), SKIP_KILL=1, PROFILE=1 (JFR on order-service
-# and inventory-service during the first run), BENCH_PORT_BASE (27000), KEEP=1.
+# the kill is at a third, the restart at two thirds), SKIP_KILL=1, PROFILE=1 (JFR on order-service,
+# inventory-service and the consensus leader during the first run), BENCH_PORT_BASE (27000), KEEP=1.
 # Traffic goes to 127.0.0.1 only; every loop is bounded.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -62,6 +62,8 @@ first=1
 for c in $CONNS; do
   if [[ -n ${PROFILE:-} && -n $first ]]; then
     for j in 0 1; do "$jcmd" "${extra_pids[$j]}" JFR.start name=bench settings=profile filename="$work/svc-$j.jfr" >/dev/null; done
+    profiled_leader=$(leader_id)
+    "$jcmd" "${node_pid[$profiled_leader]}" JFR.start name=bench settings=profile filename="$work/leader.jfr" >/dev/null
   fi
   procs=(b1 b2 b3 inventory order)
   pids=("${node_pid[b1]}" "${node_pid[b2]}" "${node_pid[b3]}" "${extra_pids[0]}" "${extra_pids[1]}")
@@ -77,8 +79,10 @@ for c in $CONNS; do
   if [[ -n ${PROFILE:-} && -n $first ]]; then
     mkdir -p "$bench/out"
     for j in 0 1; do "$jcmd" "${extra_pids[$j]}" JFR.stop name=bench >/dev/null; done
+    "$jcmd" "${node_pid[$profiled_leader]}" JFR.stop name=bench >/dev/null
     cp "$work/svc-0.jfr" "$bench/out/inventory-c$c.jfr"; cp "$work/svc-1.jfr" "$bench/out/order-c$c.jfr"
-    echo "   JFR during c=$c: $bench/out/order-c$c.jfr, $bench/out/inventory-c$c.jfr"
+    cp "$work/leader.jfr" "$bench/out/consensus-leader-c$c.jfr"
+    echo "   JFR during c=$c: $bench/out/order-c$c.jfr, $bench/out/inventory-c$c.jfr, $bench/out/consensus-leader-c$c.jfr"
   fi
   first=""
 done

@@ -24,7 +24,9 @@ class JpaOrderLedger implements OrderLedger {
 
     @Override
     public void confirm(String txId) {
-        orders.findByTxId(txId).orElseThrow(() -> new IllegalStateException("no order for " + txId)).confirm();
+        if (orders.confirmPending(txId) == 0 && !orders.existsByTxId(txId)) {
+            throw new IllegalStateException("no order for " + txId);
+        }
     }
 
     @Override

@@ -6,11 +6,19 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+import org.springframework.data.domain.Persistable;
 
+/**
+ * An order. Its id is assigned here, so it tells Spring Data itself whether it is new: otherwise save() would
+ * merge it, reading the row first to find out there is none.
+ */
 @Entity
 @Table(name = "orders")
-class Order {
+class Order implements Persistable<String> {
 
     @Id
     private String id;
@@ -23,6 +31,8 @@ class Order {
     private String txId;
     private String idempotencyKey;
     private Instant createdAt;
+    @Transient
+    private boolean isNew = true;
 
     protected Order() {
     }
@@ -38,18 +48,28 @@ class Order {
         this.createdAt = createdAt;
     }
 
+    @Override
+    public String getId() {
+        return id;
+    }
+
+    @Override
+    public boolean isNew() {
+        return isNew;
+    }
+
+    @PostLoad
+    @PostPersist
+    void stored() {
+        isNew = false;
+    }
+
     OrderView view() {
         return new OrderView(id, sku, quantity, status, txId, reason);
     }
 
     OrderStatus status() {
         return status;
-    }
-
-    void confirm() {
-        if (status == OrderStatus.PENDING) {
-            status = OrderStatus.CONFIRMED;
-        }
     }
 
     void reject(String reason) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.Repository;
 
@@ -24,6 +25,14 @@ interface OrderRepository extends Repository<Order, String> {
     @Query("select o.txId from Order o where o.status = dev.quorumcommit.order.order.OrderStatus.PENDING "
             + "and o.createdAt < :cutoff")
     List<String> pendingSince(Instant cutoff);
+
+    /** One statement instead of a read and a dirty-checked write: this runs for every order placed. */
+    @Modifying
+    @Query("update Order o set o.status = dev.quorumcommit.order.order.OrderStatus.CONFIRMED where o.txId = :txId "
+            + "and o.status = dev.quorumcommit.order.order.OrderStatus.PENDING")
+    int confirmPending(String txId);
+
+    boolean existsByTxId(String txId);
 
     long count();
 }
