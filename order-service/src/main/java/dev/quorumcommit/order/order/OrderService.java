@@ -3,7 +3,6 @@ package dev.quorumcommit.order.order;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
@@ -42,6 +41,7 @@ class OrderService {
     private final TransactionTemplate local;
     private final Clock clock;
     private final Bulkhead admission;
+    private final TimeOrderedIds ids;
 
     OrderService(OrderRepository orders, Coordinator coordinator, InventoryClient inventory,
             OrderParticipant orderParticipant, TransactionTemplate local, Clock clock, BulkheadRegistry bulkheads) {
@@ -52,6 +52,7 @@ class OrderService {
         this.local = local;
         this.clock = clock;
         this.admission = bulkheads.bulkhead("transactions");
+        this.ids = new TimeOrderedIds(clock);
     }
 
     OrderView place(PlaceOrderRequest request, String idempotencyKey) {
@@ -72,8 +73,8 @@ class OrderService {
     }
 
     private OrderView placeAdmitted(PlaceOrderRequest request, String idempotencyKey) {
-        String txId = UUID.randomUUID().toString();
-        String orderId = UUID.randomUUID().toString();
+        String txId = ids.next().toString();
+        String orderId = ids.next().toString();
         Order order = new Order(orderId, request.sku(), request.quantity(), request.customerId(), txId, idempotencyKey,
                 clock.instant());
         try {
