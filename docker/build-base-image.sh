@@ -54,5 +54,8 @@ tar -C "$rootfs" -c . | docker import \
   --change 'ENV PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'ENV LANG=C.UTF-8' \
   - "$IMAGE" >/dev/null
-docker run --rm "$IMAGE" java -version 2>&1 | head -1
+# Captured first: piped straight into head, the client could be cut off by SIGPIPE after the first
+# line, and pipefail turned that into a failed build (seen in a CI run on a fresh machine).
+version=$(docker run --rm "$IMAGE" java -version 2>&1)
+echo "${version%%$'\n'*}"
 echo "base image $IMAGE is ready"
