@@ -1,6 +1,8 @@
 package dev.quorumcommit.consensus.statemachine;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -58,6 +60,13 @@ final class IdempotencyTable {
 
     Iterable<Map.Entry<String, Remembered>> oldestFirst() {
         return java.util.Collections.unmodifiableMap(answers).entrySet();
+    }
+
+    /** The entries, oldest first, copied (their values are immutable): for a snapshot encoded later. */
+    List<Map.Entry<String, Remembered>> copyOldestFirst() {
+        List<Map.Entry<String, Remembered>> copy = new ArrayList<>(answers.size());
+        answers.forEach((key, remembered) -> copy.add(Map.entry(key, remembered)));
+        return copy;
     }
 
     /** Replaces everything, as read from a snapshot: the entries in their original order. */

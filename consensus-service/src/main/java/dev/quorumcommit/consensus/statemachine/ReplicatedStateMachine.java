@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 import dev.quorumcommit.consensus.raft.Entry;
 import dev.quorumcommit.consensus.raft.Snapshot;
@@ -113,9 +114,20 @@ public final class ReplicatedStateMachine {
 
     /** Everything, as of {@code lastApplied}, with the index and term it includes (for the Raft snapshot). */
     public Snapshot snapshot() {
+        return captureSnapshot().get();
+    }
+
+    /**
+     * Everything as of {@code lastApplied}, captured now (a shallow copy, milliseconds) and encoded when the
+     * answer's {@code get()} is called, on whatever thread calls it: the Raft loop captures, the snapshot
+     * writer's thread encodes, so applying goes on meanwhile.
+     */
+    public Supplier<Snapshot> captureSnapshot() {
         lock.readLock().lock();
         try {
-            return new Snapshot(new SnapshotMetadata(state.lastApplied, state.lastAppliedTerm), SnapshotCodec.write(state));
+            SnapshotMetadata metadata = new SnapshotMetadata(state.lastApplied, state.lastAppliedTerm);
+            SnapshotCodec.Frozen frozen = SnapshotCodec.freeze(state);
+            return () -> new Snapshot(metadata, frozen.encode());
         } finally {
             lock.readLock().unlock();
         }
