@@ -30,7 +30,10 @@ public class TwoPcMetrics {
                 .tag("role", role).register(registry);
     }
 
-    /** outcome: commit, abort or pending (the decision was not known in time). */
+    /**
+     * outcome: commit or abort, counted once per transaction, when its decision is recorded in the coordinator's
+     * log (by the normal flow or by recovery). Those not decided yet are the {@code twopc.in.doubt} gauge.
+     */
     public void transaction(String outcome) {
         Counter.builder("twopc.transactions").tag("outcome", outcome).tag("role", role)
                 .register(registry).increment();

@@ -12,6 +12,7 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.persistence.EntityManager;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -44,9 +45,20 @@ class CoordinatorConfiguration {
         return GroupCommit.forJpa("orders", local, entities, 64);
     }
 
+    /** Runs the recovery passes, one at a time. */
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService twopcScheduler() {
         return Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("twopc-scheduler").daemon().factory());
+    }
+
+    /**
+     * Fires the prepare time limits, and nothing else: on the recovery's thread they waited behind a recovery
+     * pass (seconds of consensus retries while the leader is lost), so a frozen inventory held orders for its
+     * read timeout instead of the prepare limit.
+     */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService prepareTimeouts() {
+        return Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("twopc-prepare-timeouts").daemon().factory());
     }
 
     @Bean
@@ -58,7 +70,7 @@ class CoordinatorConfiguration {
 
     @Bean
     DecisionDelivery decisionDelivery(JpaTransactionLog log, List<ParticipantChannel> channels, RetryRegistry retries,
-            ExecutorService twopcExecutor) {
+            @Qualifier("twopcExecutor") ExecutorService twopcExecutor) {
         return new DecisionDelivery(log,
                 channels.stream().collect(Collectors.toMap(ParticipantChannel::name, Function.identity())),
                 retries.retry("phase-two"), twopcExecutor);
@@ -66,9 +78,10 @@ class CoordinatorConfiguration {
 
     @Bean
     Coordinator coordinator(JpaTransactionLog log, DecisionRegister register, DecisionDelivery delivery,
-            TimeLimiterRegistry limiters, ScheduledExecutorService twopcScheduler, ExecutorService twopcExecutor,
+            TimeLimiterRegistry limiters, @Qualifier("prepareTimeouts") ScheduledExecutorService prepareTimeouts,
+            @Qualifier("twopcExecutor") ExecutorService twopcExecutor,
             TwoPcMetrics coordinatorMetrics, CoordinatorProperties properties, Clock clock, Chaos chaos) {
-        Preparation preparation = new Preparation(limiters.timeLimiter("prepare"), twopcScheduler, twopcExecutor);
+        Preparation preparation = new Preparation(limiters.timeLimiter("prepare"), prepareTimeouts, twopcExecutor);
         return new Coordinator(log, chaos.coordinatorRegister(register), preparation, delivery, coordinatorMetrics, clock,
                 properties.acknowledgementWait());
     }

@@ -3,9 +3,11 @@ package dev.quorumcommit.order.transaction;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -26,7 +28,8 @@ class RecoverySchedule {
     private final ScheduledExecutorService scheduler;
     private final CoordinatorProperties properties;
 
-    RecoverySchedule(CoordinatorRecovery coordinator, List<Recoverable> others, ScheduledExecutorService twopcScheduler,
+    RecoverySchedule(CoordinatorRecovery coordinator, List<Recoverable> others,
+            @Qualifier("twopcScheduler") ScheduledExecutorService twopcScheduler,
             CoordinatorProperties properties) {
         this.coordinator = coordinator;
         this.others = others;
@@ -39,17 +42,23 @@ class RecoverySchedule {
         scheduler.scheduleWithFixedDelay(this::pass, 0, properties.recoveryInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Each part on its own: one that fails (a lost quorum, a lock timeout) does not keep the others from running. */
     void pass() {
+        int finished = attempt("the coordinator's", coordinator::recover);
+        for (Recoverable other : others) {
+            finished += attempt(other.getClass().getSimpleName() + "'s", other::recover);
+        }
+        if (finished > 0) {
+            log.info("recovery finished {} transaction(s)", finished);
+        }
+    }
+
+    private int attempt(String whose, IntSupplier recovery) {
         try {
-            int finished = coordinator.recover();
-            for (Recoverable other : others) {
-                finished += other.recover();
-            }
-            if (finished > 0) {
-                log.info("recovery finished {} transaction(s)", finished);
-            }
+            return recovery.getAsInt();
         } catch (RuntimeException e) {
-            log.warn("recovery pass failed, next one in {}: {}", properties.recoveryInterval(), e.toString());
+            log.warn("{} recovery pass failed, next one in {}: {}", whose, properties.recoveryInterval(), e.toString());
+            return 0;
         }
     }
 }

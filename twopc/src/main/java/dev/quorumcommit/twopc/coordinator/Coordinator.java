@@ -88,9 +88,13 @@ public class Coordinator {
             } catch (ConsensusUnavailableException e) {
                 log.warn("decision {} could not be written, transaction stays in doubt for recovery: {}", proposal,
                         e.getMessage());
-                recordVotes(txId, remoteVotes); // lets recovery commit, rather than abort, once the quorum is back
-                metrics.transaction("pending");
-                return new Outcome(txId, null, reasons, false);
+                return inDoubt(txId, remoteVotes, reasons);
+            } catch (RuntimeException e) {
+                // Not an outage (an answer the client did not expect, say), but just as unknown: the decision may or
+                // may not stand in the register, so the order is PENDING and recovery reads the register again.
+                log.warn("decision {} could not be written, transaction stays in doubt for recovery: {}", proposal,
+                        e.toString());
+                return inDoubt(txId, remoteVotes, reasons);
             }
             if (decision != proposal) {
                 log.info("proposed {} but {} was already decided; obeying it", proposal, decision);
@@ -98,7 +102,9 @@ public class Coordinator {
             Instant decidedAt = clock.instant();
             boolean localDone = finishLocally(txId, decision, decidedAt, remoteVotes, local);
             metrics.decided(Duration.between(start, decidedAt));
-            metrics.transaction(decision.name().toLowerCase());
+            if (localDone) { // otherwise recovery records the decision, and counts it then
+                metrics.transaction(decision.name().toLowerCase());
+            }
             CompletableFuture<Boolean> remoteAcks = delivery
                     .deliver(txId, decision, remote.stream().map(Branch::participant).toList())
                     .whenComplete((acked, failure) -> inFlight.remove(txId)); // recovery stays away until then
@@ -133,6 +139,12 @@ public class Coordinator {
             votes.put(branch.participant(), vote);
         }
         return votes;
+    }
+
+    /** Recording the votes lets recovery commit, rather than abort, once the register answers again. */
+    private Outcome inDoubt(String txId, Map<String, VoteReply> remoteVotes, List<String> reasons) {
+        recordVotes(txId, remoteVotes);
+        return new Outcome(txId, null, reasons, false);
     }
 
     private void recordVotes(String txId, Map<String, VoteReply> votes) {

@@ -54,6 +54,9 @@ public class CoordinatorRecovery {
                 }
             } catch (ConsensusUnavailableException e) {
                 log.warn("cannot recover yet, no quorum: {}", e.getMessage());
+            } catch (RuntimeException e) {
+                // This one transaction is left for the next pass; the ones after it in the list still get theirs.
+                log.warn("cannot recover this transaction in this pass: {}", e.toString());
             } finally {
                 MDC.remove("txId");
             }

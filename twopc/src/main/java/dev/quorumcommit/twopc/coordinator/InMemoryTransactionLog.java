@@ -48,7 +48,8 @@ public class InMemoryTransactionLog implements TransactionLog {
 
     @Override
     public List<TxRecord> unfinished() {
-        return records.values().stream().filter(r -> !r.finished()).toList();
+        return records.values().stream().filter(r -> !r.finished())
+                .sorted(java.util.Comparator.comparing(TxRecord::startedAt)).toList(); // oldest first, as the JPA log
     }
 
     /** All or nothing, as a database's local transaction: what work recorded is undone if it throws. */

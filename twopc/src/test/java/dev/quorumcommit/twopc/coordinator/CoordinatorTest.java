@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.quorumcommit.twopc.Decision;
+import dev.quorumcommit.twopc.DecisionRegister;
 import dev.quorumcommit.twopc.InMemoryDecisionRegister;
 import dev.quorumcommit.twopc.TwoPcMetrics;
 import dev.quorumcommit.twopc.Vote;
@@ -160,6 +161,76 @@ class CoordinatorTest {
         assertThat(recovery.recover()).isEqualTo(1);
         assertThat(register.read("t8")).contains(Decision.COMMIT);
         assertThat(inventory.received).containsExactly("prepare t8", "commit t8");
+        assertThat(meters.find("twopc.transactions").counters()).as("counted once, when recovery recorded it")
+                .singleElement().satisfies(c -> {
+                    assertThat(c.getId().getTag("outcome")).isEqualTo("commit");
+                    assertThat(c.count()).isEqualTo(1);
+                });
+    }
+
+    /** A register that fails in a way that is not an outage while {@code failing} names the transaction. */
+    private final class FaultyRegister implements DecisionRegister {
+        volatile String failing;
+
+        @Override
+        public Decision decide(String txId, Decision proposal) {
+            fail(txId);
+            return register.decide(txId, proposal);
+        }
+
+        @Override
+        public java.util.Optional<Decision> read(String txId) {
+            fail(txId);
+            return register.read(txId);
+        }
+
+        @Override
+        public String keyOf(String txId) {
+            return register.keyOf(txId);
+        }
+
+        private void fail(String txId) {
+            if (txId.equals(failing)) {
+                throw new IllegalStateException("an answer the client did not expect");
+            }
+        }
+    }
+
+    @Test
+    void anUnexpectedRegisterFailureLeavesTheOrderPendingWithItsVotesForRecoveryToCommit() {
+        FaultyRegister faulty = new FaultyRegister();
+        faulty.failing = "t11";
+        Coordinator withFaultyRegister = new Coordinator(log, faulty,
+                new Preparation(TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(Duration.ofMillis(300)).build()),
+                        scheduler, executor),
+                delivery, metrics, Clock.systemUTC(), Duration.ofSeconds(2));
+
+        Outcome outcome = withFaultyRegister.run("t11", List.of(inventory.branch(), order.branch()));
+
+        assertThat(outcome.pending()).isTrue();
+        assertThat(log.find("t11").orElseThrow().participants()).extracting(ParticipantRecord::vote)
+                .containsOnly(Vote.YES);
+        assertThat(recovery.recover()).isEqualTo(1);
+        assertThat(register.read("t11")).contains(Decision.COMMIT);
+        assertThat(inventory.received).containsExactly("prepare t11", "commit t11");
+    }
+
+    @Test
+    void aTransactionRecoveryCannotFinishDoesNotHoldUpTheOnesAfterIt() {
+        FaultyRegister faulty = new FaultyRegister();
+        faulty.failing = "t12";
+        CoordinatorRecovery withFaultyRegister = new CoordinatorRecovery(log, faulty, delivery, coordinator, metrics,
+                Clock.systemUTC());
+        log.begin("t12", List.of("inventory", "order"), Instant.now()); // first in the list: its pass fails
+        log.begin("t13", List.of("inventory", "order"), Instant.now().plusMillis(1));
+
+        assertThat(withFaultyRegister.recover()).isEqualTo(1);
+
+        assertThat(register.read("t13")).contains(Decision.ABORT);
+        assertThat(log.unfinished()).extracting(TxRecord::txId).containsExactly("t12");
+        faulty.failing = null;
+        assertThat(withFaultyRegister.recover()).isEqualTo(1);
+        assertThat(log.unfinished()).isEmpty();
     }
 
     @Test
