@@ -21,6 +21,7 @@ import dev.quorumcommit.consensus.statemachine.ReplicatedStateMachine;
 import dev.quorumcommit.consensus.storage.DirectoryLockedException;
 import dev.quorumcommit.consensus.storage.RaftStorage;
 import dev.quorumcommit.consensus.storage.RecoveredState;
+import dev.quorumcommit.consensus.storage.TornTail;
 import dev.quorumcommit.consensus.storage.StorageException;
 import dev.quorumcommit.consensus.transport.InboundMessages;
 import dev.quorumcommit.consensus.transport.PeerTransport;
@@ -54,6 +55,12 @@ class RaftConsensusNode implements ConsensusNode, InboundMessages, SmartLifecycl
         this.storage = openStorage(dataDirectory);
         RecoveredState recovered = storage.recovered();
         recovered.repairs().forEach(repair -> log.warn("[{}] storage repaired at start: {}", properties.nodeId(), repair));
+        if (recovered.tornTail() != null) {
+            TornTail torn = recovered.tornTail();
+            log.warn("[{}] cut a torn tail at start: {} bytes from offset {} of {} ({}); entries from index {} on were "
+                            + "never synced, so never acknowledged, and the leader sends them again", properties.nodeId(),
+                    torn.droppedBytes(), torn.offset(), torn.segment().getFileName(), torn.reason(), torn.firstLostIndex());
+        }
         if (recovered.snapshot() != null) {
             stateMachine.restore(recovered.snapshot().data());
         }

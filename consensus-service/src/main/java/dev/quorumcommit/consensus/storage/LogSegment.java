@@ -43,7 +43,12 @@ final class LogSegment implements AutoCloseable {
     private long preallocateLimit;
 
     /** What reading a segment back found: its entries, and where and why the readable records stopped early, if they did. */
-    record Scan(LogSegment segment, List<Entry> entries, long badOffset, String badReason, boolean onlyZerosAfter) {
+    /**
+     * @param intactAfter the damaged record is followed by a whole, valid record, and none of the damaged record's
+     *                    sectors is zeros (what a write cut short leaves in space written ahead): not a torn write
+     */
+    record Scan(LogSegment segment, List<Entry> entries, long badOffset, String badReason, boolean onlyZerosAfter,
+            boolean intactAfter) {
         boolean damaged() {
             return badReason != null;
         }
@@ -95,7 +100,7 @@ final class LogSegment implements AutoCloseable {
         }
         List<Entry> entries = new ArrayList<>();
         if (size == 0) {
-            return new Scan(segment, entries, -1, null, false);
+            return new Scan(segment, entries, -1, null, false, false);
         }
         // The mapping is dropped when this method returns and never touched after a later truncate.
         MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
@@ -132,8 +137,40 @@ final class LogSegment implements AutoCloseable {
         segment.end = position;
         segment.allocated = size;
         return new Scan(segment, entries, badReason == null ? -1 : position, badReason,
-                badReason != null && zerosFrom(map, position, limit));
+                badReason != null && zerosFrom(map, position, limit),
+                badReason != null && intactAfter(map, position, limit, firstIndex + entries.size(), codec));
     }
+
+    /**
+     * Whether the record at {@code position}, which failed, is damage rather than a torn write: a crash can only tear
+     * the writes that were never synced, and those are the last in the file. If a whole, valid record with the next
+     * index follows it, the bad one was written before something that was, so it was probably synced and
+     * acknowledged, and cutting it (with everything after) could lose an acknowledged entry. The exception is a
+     * piece of the bad record between sector boundaries that is all zeros: a write cut short whose sectors reached
+     * the disk out of order leaves exactly that in space written ahead. This is etcd's torn-entry test.
+     */
+    private static boolean intactAfter(ByteBuffer map, int position, int limit, long expectedIndex, RecordCodec codec) {
+        if (limit - position < RecordCodec.HEADER_BYTES) {
+            return false;
+        }
+        int payloadBytes = map.getInt(position);
+        if (payloadBytes < RecordCodec.MIN_PAYLOAD_BYTES || payloadBytes > limit - position - RecordCodec.HEADER_BYTES) {
+            return false; // its length is not believable, so where the next record starts is not known
+        }
+        int end = position + RecordCodec.HEADER_BYTES + payloadBytes;
+        for (int from = position; from < end; ) {
+            int to = Math.min(end, (from / SECTOR_BYTES + 1) * SECTOR_BYTES);
+            if (zerosFrom(map, from, to)) {
+                return false;
+            }
+            from = to;
+        }
+        return codec.decode(map, end, limit) instanceof RecordCodec.Decoded.Valid(Entry next, int ignored)
+                && next.index() == expectedIndex + 1;
+    }
+
+    /** The unit a disk writes whole, or not at all. */
+    private static final int SECTOR_BYTES = 512;
 
     private static boolean zerosFrom(ByteBuffer bytes, int from, int limit) {
         for (int i = from; i < limit; i++) {

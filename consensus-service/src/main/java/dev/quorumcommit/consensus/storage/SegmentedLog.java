@@ -82,6 +82,10 @@ final class SegmentedLog implements AutoCloseable {
                         throw new CorruptStorageException("segment " + file + " is damaged at offset " + scan.badOffset() + " (" + scan.badReason()
                                 + ") but it is not the last segment, so this is not a torn write; refusing to start rather than lose the entries after it");
                     }
+                    if (scan.intactAfter()) {
+                        throw new CorruptStorageException("segment " + file + " is damaged at offset " + scan.badOffset() + " (" + scan.badReason()
+                                + ") but an intact record follows it, so this is not a torn write; refusing to start rather than lose the entries after it");
+                    }
                     LogSegment segment = scan.segment();
                     long size = Files.size(file);
                     segment.truncateFrom(segment.lastIndex() + 1);

@@ -66,6 +66,42 @@ class RaftStorageTornTailTest {
     }
 
     @Test
+    void aFlippedBitInARecordThatIntactOnesFollowRefusesToOpen() throws Exception {
+        // Records after it were written, and perhaps synced and acknowledged, after it: cutting them would lose them.
+        List<Entry> written = entries(1, 5, 1);
+        writeAndSync(written, StorageOptions.DEFAULTS);
+        Path segment = segments(dir).getFirst();
+        byte[] bytes = Files.readAllBytes(segment);
+        int third = RecordCodec.recordBytes(written.get(0)) + RecordCodec.recordBytes(written.get(1));
+        bytes[third + RecordCodec.HEADER_BYTES + 9] ^= 0x04;
+        Files.write(segment, bytes);
+
+        assertThatThrownBy(() -> RaftStorage.open(dir))
+                .isInstanceOf(CorruptStorageException.class)
+                .hasMessageContaining("offset " + third)
+                .hasMessageContaining("checksum mismatch")
+                .hasMessageContaining("an intact record follows it");
+    }
+
+    @Test
+    void aRecordLeftZeroByAWriteCutShortIsATornTailEvenWithIntactRecordsAfterIt() throws Exception {
+        // An unsynced write whose later sectors reached the disk and whose earlier ones did not: nothing from the
+        // zeroed record on was ever synced, so nothing of it was acknowledged.
+        List<Entry> written = entries(1, 5, 1);
+        writeAndSync(written, StorageOptions.DEFAULTS);
+        Path segment = segments(dir).getFirst();
+        byte[] bytes = Files.readAllBytes(segment);
+        int third = RecordCodec.recordBytes(written.get(0)) + RecordCodec.recordBytes(written.get(1));
+        Arrays.fill(bytes, third, third + RecordCodec.recordBytes(written.get(2)), (byte) 0);
+        Files.write(segment, bytes);
+
+        try (RaftStorage storage = RaftStorage.open(dir)) {
+            assertThat(storage.recovered().entries()).containsExactlyElementsOf(written.subList(0, 2));
+            assertThat(storage.recovered().tornTail().firstLostIndex()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aFlippedBitInAnEarlierSegmentRefusesToOpenNamingTheSegment() throws Exception {
         writeAndSync(entries(1, 20, 1), TINY_SEGMENTS);
         List<Path> segments = segments(dir);
