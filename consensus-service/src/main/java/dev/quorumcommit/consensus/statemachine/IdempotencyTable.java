@@ -43,11 +43,20 @@ final class IdempotencyTable {
         return remembered == null ? null : remembered.answer();
     }
 
+    /**
+     * The cap is a last resort: the node refuses keyed proposals once the table is {@link #full}, so only the few
+     * proposals already in flight at that moment can push a key out before its retention ran out.
+     */
     void remember(String scopedKey, ApplyResult answer, long proposedAtMillis) {
         answers.put(scopedKey, new Remembered(answer, Math.max(proposedAtMillis, clockMillis)));
         while (answers.size() > maxKeys) {
             answers.pollFirstEntry();
         }
+    }
+
+    /** As many keys as it may hold, none of them expired (expired ones go as the clock moves). */
+    boolean full() {
+        return answers.size() >= maxKeys;
     }
 
     long clockMillis() {

@@ -112,6 +112,28 @@ public final class ReplicatedStateMachine {
         }
     }
 
+    /**
+     * Whether the idempotency table holds as many keys as it may: a keyed write proposed now would make it forget its
+     * oldest key before that key's retention ran out, so the node refuses keyed writes until old keys expire.
+     */
+    public boolean idempotencyKeysFull() {
+        lock.readLock().lock();
+        try {
+            return state.idempotency.full();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public int idempotencyKeyCount() {
+        lock.readLock().lock();
+        try {
+            return state.idempotency.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Everything, as of {@code lastApplied}, with the index and term it includes (for the Raft snapshot). */
     public Snapshot snapshot() {
         return captureSnapshot().get();

@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 public record StateMachineSettings(int retainedEntries, Duration idempotencyRetention, int idempotencyMaxKeys) {
 
-    public static final StateMachineSettings DEFAULTS = new StateMachineSettings(10_000, Duration.ofMinutes(10), 100_000);
+    public static final StateMachineSettings DEFAULTS = new StateMachineSettings(10_000, Duration.ofMinutes(10), 200_000);
 
     public StateMachineSettings {
         if (retainedEntries < 1 || idempotencyMaxKeys < 1 || idempotencyRetention.isNegative()) {

@@ -65,6 +65,21 @@ class ReplicatedStateMachineTest {
     }
 
     @Test
+    void theIdempotencyTableIsFullAtItsCapUntilItsOldestKeysExpire() {
+        for (int i = 0; i < 999; i++) {
+            apply(new Command.AppendLog("1", "key-" + i, 1_000));
+        }
+        assertThat(machine.idempotencyKeysFull()).isFalse();
+        apply(new Command.AppendLog("1", "key-999", 1_000));
+        assertThat(machine.idempotencyKeysFull()).as("a 1,001st key would push out one younger than 10 minutes").isTrue();
+        assertThat(machine.idempotencyKeyCount()).isEqualTo(1000);
+
+        apply(new Command.AppendLog("1", null, 1_000 + Duration.ofMinutes(10).toMillis() + 1)); // the clock moves on
+        assertThat(machine.idempotencyKeysFull()).isFalse();
+        assertThat(machine.idempotencyKeyCount()).isZero();
+    }
+
+    @Test
     void aRetryWithTheSameIdempotencyKeyReturnsTheFirstAnswerAndChangesNothing() {
         ApplyResult first = apply(new Command.AppendLog("\"once\"", "k1", 1_000));
         ApplyResult retry = apply(new Command.AppendLog("\"twice\"", "k1", 2_000));
