@@ -13,4 +13,9 @@ public class NodeUnavailableException extends RuntimeException {
     public NodeUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The title of the problem it answers as. */
+    public String title() {
+        return "No leader available";
+    }
 }

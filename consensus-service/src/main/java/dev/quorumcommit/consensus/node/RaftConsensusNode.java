@@ -92,11 +92,9 @@ class RaftConsensusNode implements ConsensusNode, InboundMessages, SmartLifecycl
     @Override
     public CompletableFuture<ApplyResult> propose(Command command) {
         CompletableFuture<ApplyResult> result = new CompletableFuture<>();
-        if (command.idempotencyKey() != null && stateMachine.idempotencyKeysFull()) {
+        if (stateMachine.wouldForgetAKeyEarly(command)) {
             // The contract promises every key 10 minutes; a new one now would push out one younger than that.
-            result.completeExceptionally(new NodeUnavailableException("this cluster already remembers "
-                    + stateMachine.idempotencyKeyCount() + " Idempotency-Keys, its limit (consensus.idempotency.max-keys), "
-                    + "none of them older than their retention; nothing was written"));
+            result.completeExceptionally(new IdempotencyKeysFullException(stateMachine.idempotencyKeyCount()));
             return result;
         }
         driver.submit(new RaftDriver.Event.Propose(CommandCodec.encode(command), result, System.nanoTime()));

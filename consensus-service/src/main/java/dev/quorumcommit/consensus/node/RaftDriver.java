@@ -114,7 +114,7 @@ final class RaftDriver implements Runnable {
 
     @Override
     public void run() {
-        MDC.put("node", nodeId);
+        MDC.put("term", " term " + persistedHardState.term()); // logging.pattern.correlation shows it on every line
         long nextTick = System.nanoTime() + tickNanos;
         List<Event> batch = new ArrayList<>();
         try {
@@ -328,6 +328,7 @@ final class RaftDriver implements Runnable {
     }
 
     private void roleChanged(SoftState next) {
+        MDC.put("term", " term " + next.term());
         boolean leaderChanged = next.leaderId() != null && !next.leaderId().equals(soft.leaderId());
         if (leaderChanged) {
             metrics.leaderChanged();

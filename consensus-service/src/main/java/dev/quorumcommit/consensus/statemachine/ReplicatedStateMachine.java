@@ -113,13 +113,17 @@ public final class ReplicatedStateMachine {
     }
 
     /**
-     * Whether the idempotency table holds as many keys as it may: a keyed write proposed now would make it forget its
-     * oldest key before that key's retention ran out, so the node refuses keyed writes until old keys expire.
+     * Whether applying this command would make the idempotency table forget its oldest key before that key's
+     * retention ran out: it carries a key not remembered yet, and the table is full. The node refuses such writes until
+     * old keys expire; a retry of a remembered key is still answered.
      */
-    public boolean idempotencyKeysFull() {
+    public boolean wouldForgetAKeyEarly(Command command) {
+        if (command.idempotencyKey() == null) {
+            return false;
+        }
         lock.readLock().lock();
         try {
-            return state.idempotency.full();
+            return state.idempotency.full() && state.idempotency.firstAnswer(Command.idempotencyScope(command)) == null;
         } finally {
             lock.readLock().unlock();
         }

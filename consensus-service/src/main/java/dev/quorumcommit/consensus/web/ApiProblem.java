@@ -43,7 +43,11 @@ public final class ApiProblem {
 
     /** 503 with {@code Retry-After}: no leader with a quorum could answer in time. */
     public static ErrorResponseException unavailable(String detail) {
-        ErrorResponseException unavailable = of(HttpStatus.SERVICE_UNAVAILABLE, "No leader available", detail);
+        return unavailable("No leader available", detail);
+    }
+
+    public static ErrorResponseException unavailable(String title, String detail) {
+        ErrorResponseException unavailable = of(HttpStatus.SERVICE_UNAVAILABLE, title, detail);
         unavailable.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS));
         return unavailable;
     }

@@ -95,7 +95,7 @@ public class LeaderRouter {
                 throw ApiProblem.unavailable("The request was interrupted (the node is shutting down).");
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof NodeUnavailableException unavailable) {
-                    throw ApiProblem.unavailable(unavailable.getMessage()
+                    throw ApiProblem.unavailable(unavailable.title(), unavailable.getMessage()
                             + ". Retry later; with the same Idempotency-Key a write is applied at most once.");
                 }
                 if (!(e.getCause() instanceof NotLeaderException notLeader)) {

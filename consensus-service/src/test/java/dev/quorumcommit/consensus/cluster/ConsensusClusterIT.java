@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -205,8 +206,47 @@ class ConsensusClusterIT {
                 .until(() -> Api.get(leader.url() + "/actuator/health/readiness").status() == 503);
         assertThat(Api.post(cluster.node(others.get(1)).url() + "/api/log", "{\"payload\": \"majority\"}", null).status()).isEqualTo(201);
 
+        Api.Answer view = Api.get(cluster.node(others.get(0)).url() + "/api/cluster");
+        NodeProcess newLeader = cluster.node(view.json().path("leaderId").asString());
+        String tag = "[" + newLeader.id + " term " + view.json().path("term").asLong() + "]";
+        await("the new leader's log lines carry its id and term").atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(Files.readAllLines(newLeader.logFile)).anySatisfy(line -> assertThat(line).contains(tag).contains("LEADER")));
+
         assertThat(Api.post(leader.url() + "/api/chaos/heal", "{}", null).status()).isEqualTo(200);
         awaitAllCaughtUp();
+    }
+
+    @Test
+    void aFullIdempotencyTableRefusesNewKeysButStillAnswersRetriesOfRememberedOnes() throws Exception {
+        cluster = new ProcessCluster(dir, 3, List.of("--consensus.idempotency.max-keys=1000")).start();
+        NodeProcess leader = cluster.awaitLeader(ELECTION);
+        List<Thread> writers = new ArrayList<>();
+        Map<String, Long> first = new ConcurrentHashMap<>();
+        for (int w = 0; w < 8; w++) {
+            int writer = w;
+            writers.add(Thread.ofVirtual().start(() -> {
+                for (int n = writer; n < 1000; n += 8) {
+                    Api.Answer answer = Api.post(leader.url() + "/api/log", "{\"payload\": " + n + "}", "key-" + n);
+                    assertThat(answer.status()).as("keyed write %d", n).isEqualTo(201);
+                    first.put("key-" + n, answer.json().path("index").asLong());
+                }
+            }));
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        assertThat(first).as("every keyed write below the limit acknowledged").hasSize(1000);
+        NodeProcess follower = cluster.alive().stream().filter(n -> n != leader).findFirst().orElseThrow();
+
+        Api.Answer refused = Api.post(follower.url() + "/api/log", "{\"payload\": \"one too many\"}", "key-1000");
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.headers()).containsKey("retry-after");
+        assertThat(refused.json().path("title").asString()).isEqualTo("Too many Idempotency-Keys remembered");
+        Api.Answer retry = Api.post(follower.url() + "/api/log", "{\"payload\": 7}", "key-7");
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.json().path("index").asLong()).isEqualTo(first.get("key-7"));
+        assertThat(Api.post(follower.url() + "/api/log", "{\"payload\": \"no key\"}", null).status()).isEqualTo(201);
+        assertThat(LogReader.readAll(leader)).as("nothing of the refused write").noneMatch(e -> e.payload().contains("one too many"));
     }
 
     private Long appendUntilAcknowledged(String id, Duration patience) {

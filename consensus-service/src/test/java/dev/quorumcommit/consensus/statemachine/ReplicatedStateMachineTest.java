@@ -69,13 +69,18 @@ class ReplicatedStateMachineTest {
         for (int i = 0; i < 999; i++) {
             apply(new Command.AppendLog("1", "key-" + i, 1_000));
         }
-        assertThat(machine.idempotencyKeysFull()).isFalse();
+        Command another = new Command.AppendLog("1", "key-1000", 2_000);
+        assertThat(machine.wouldForgetAKeyEarly(another)).isFalse();
         apply(new Command.AppendLog("1", "key-999", 1_000));
-        assertThat(machine.idempotencyKeysFull()).as("a 1,001st key would push out one younger than 10 minutes").isTrue();
+        assertThat(machine.wouldForgetAKeyEarly(another)).as("a 1,001st key would push out one younger than 10 minutes")
+                .isTrue();
+        assertThat(machine.wouldForgetAKeyEarly(new Command.AppendLog("1", "key-5", 2_000)))
+                .as("a retry of a remembered key adds none").isFalse();
+        assertThat(machine.wouldForgetAKeyEarly(new Command.AppendLog("1", null, 2_000))).as("no key").isFalse();
         assertThat(machine.idempotencyKeyCount()).isEqualTo(1000);
 
         apply(new Command.AppendLog("1", null, 1_000 + Duration.ofMinutes(10).toMillis() + 1)); // the clock moves on
-        assertThat(machine.idempotencyKeysFull()).isFalse();
+        assertThat(machine.wouldForgetAKeyEarly(another)).isFalse();
         assertThat(machine.idempotencyKeyCount()).isZero();
     }
 
