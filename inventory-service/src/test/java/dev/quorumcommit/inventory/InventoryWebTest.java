@@ -41,6 +41,27 @@ class InventoryWebTest {
     }
 
     @Test
+    void concurrentFirstRestocksOfANewSkuAllSucceed() throws Exception {
+        String sku = "NEW-" + UUID.randomUUID().toString().substring(0, 8);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return mvc.perform(put("/api/inventory/" + sku).contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"available\": 5}")).andReturn().getResponse().getStatus();
+                }));
+            }
+            go.countDown();
+            for (var answer : answers) {
+                org.assertj.core.api.Assertions.assertThat(answer.get()).isEqualTo(200);
+            }
+        }
+        mvc.perform(get("/api/inventory/" + sku)).andExpect(jsonPath("$.available").value(5));
+    }
+
+    @Test
     void restockReadAndList() throws Exception {
         String sku = restocked(7);
         mvc.perform(get("/api/inventory/" + sku)).andExpect(status().isOk()).andExpect(jsonPath("$.sku").value(sku));

@@ -1,5 +1,7 @@
 package dev.quorumcommit.inventory.participant;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -10,6 +12,7 @@ import dev.quorumcommit.twopc.participant.UnknownTransactionException;
 
 /** The barrier's refusals as problems the coordinator can tell apart from an outage (which it would retry). */
 @RestControllerAdvice(assignableTypes = ParticipantController.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class ParticipantProblems {
 
     @ExceptionHandler

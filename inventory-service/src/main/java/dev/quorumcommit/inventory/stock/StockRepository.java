@@ -23,4 +23,6 @@ public interface StockRepository extends Repository<Stock, String> {
     List<Stock> findAllByOrderBySku();
 
     Stock save(Stock stock);
+
+    void flush();
 }
