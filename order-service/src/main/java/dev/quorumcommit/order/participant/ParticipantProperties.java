@@ -9,11 +9,10 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * twopc.participant.prepared-timeout: how long a prepared transaction waits for the coordinator
- * before reading (and if need be writing ABORT to) its decision key. resolve-interval: how often
- * that check runs.
+ * before reading (and if need be writing ABORT to) its decision key. The check runs with the
+ * coordinator's recovery, every twopc.coordinator.recovery-interval (RecoverySchedule).
  */
 @Validated
 @ConfigurationProperties("twopc.participant")
-record ParticipantProperties(@NotNull @DefaultValue("5s") Duration preparedTimeout,
-        @NotNull @DefaultValue("2s") Duration resolveInterval) {
+record ParticipantProperties(@NotNull @DefaultValue("5s") Duration preparedTimeout) {
 }

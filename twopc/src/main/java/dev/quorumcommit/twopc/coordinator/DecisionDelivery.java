@@ -9,6 +9,7 @@ import io.github.resilience4j.retry.Retry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.web.client.HttpClientErrorException;
 
 import dev.quorumcommit.twopc.Decision;
 
@@ -88,6 +89,12 @@ public class DecisionDelivery {
                 return null;
             });
             return true;
+        } catch (HttpClientErrorException e) {
+            // Unknown transaction, or a decision of its own: a participant that voted YES can only say that if it lost
+            // its records. Not an outage to wait out: someone must look. Recovery keeps trying, and saying so.
+            log.error("{} refused by {}: {}; the transaction stays unfinished until that participant accepts it",
+                    decision, name, e.getMessage());
+            return false;
         } catch (RuntimeException e) {
             log.warn("{} not acknowledged by {} yet, recovery will deliver it again: {}", decision, name, e.toString());
             return false;
