@@ -46,7 +46,21 @@ public class LeaderForwarder {
     }
 
     /**
+     * Marks a node's answer to a forwarded request that it refused because it is not the leader (any more): nothing
+     * was done, so the forwarding node may look for the new leader and send the request again within its deadline.
+     */
+    public static final String NOT_LEADER = "X-Quorum-Not-Leader";
+
+    /** The node a request was forwarded to is not the leader (any more); it did nothing with the request. */
+    public static final class LeaderMovedException extends RuntimeException {
+        LeaderMovedException(String node) {
+            super(node + " is no longer the leader");
+        }
+    }
+
+    /**
      * @param body the parsed request body to send again as JSON, or null
+     * @throws LeaderMovedException when the node answers that it is not the leader
      * @throws org.springframework.web.client.ResourceAccessException when the leader cannot be reached
      */
     public ResponseEntity<byte[]> forward(URI leader, HttpServletRequest request, Object body) {
@@ -64,6 +78,9 @@ public class LeaderForwarder {
             call.contentType(MediaType.APPLICATION_JSON).body(body);
         }
         return call.exchange((req, response) -> {
+            if (response.getHeaders().containsHeader(NOT_LEADER)) {
+                throw new LeaderMovedException(response.getHeaders().getFirst(NOT_LEADER));
+            }
             HttpHeaders relayed = new HttpHeaders();
             for (String name : RELAYED_HEADERS) {
                 List<String> values = response.getHeaders().get(name);

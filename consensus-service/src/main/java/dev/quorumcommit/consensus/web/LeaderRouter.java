@@ -102,9 +102,11 @@ public class LeaderRouter {
                     throw new IllegalStateException("the consensus node failed", e.getCause());
                 }
                 if (forwarded) {
-                    throw ApiProblem.unavailable("This node received the request from "
+                    ErrorResponseException moved = ApiProblem.unavailable("This node received the request from "
                             + request.getHeader(LeaderForwarder.FORWARDED_BY) + " as the leader, but is not the leader ("
                             + notLeader.getMessage() + "). Retry: the cluster is changing leaders.");
+                    moved.getHeaders().set(LeaderForwarder.NOT_LEADER, node.status().nodeId());
+                    throw moved;
                 }
                 String leaderId = notLeader.leaderId() != null ? notLeader.leaderId() : node.status().leaderId();
                 URI leaderUrl = leaderId == null ? null : node.status().members().stream()
@@ -116,6 +118,8 @@ public class LeaderRouter {
                         ResponseEntity<byte[]> relayed = forwarder.forward(leaderUrl, request, body);
                         metrics.forwarded();
                         return relayed;
+                    } catch (LeaderForwarder.LeaderMovedException moved) {
+                        lastProblem = moved.getMessage(); // it did nothing: ask again once this node knows the new one
                     } catch (ResourceAccessException unreachable) {
                         log.debug("leader {} at {} unreachable: {}", leaderId, leaderUrl, unreachable.getMessage());
                         if (!safeToRetry(request, unreachable)) {

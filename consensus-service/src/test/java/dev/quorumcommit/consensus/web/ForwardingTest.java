@@ -31,6 +31,8 @@ class ForwardingTest extends ApiTestSupport {
     private static final List<Received> RECEIVED = new CopyOnWriteArrayList<>();
     private static volatile int answerStatus = 201;
     private static volatile String answerBody = "{\"index\":77,\"term\":9}";
+    /** How many requests the stub refuses first as a leader that just stepped down. */
+    private static final java.util.concurrent.atomic.AtomicInteger steppedDownFor = new java.util.concurrent.atomic.AtomicInteger();
 
     private static HttpServer startLeader() {
         try {
@@ -38,10 +40,16 @@ class ForwardingTest extends ApiTestSupport {
             server.createContext("/", exchange -> {
                 RECEIVED.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
                         Map.copyOf(exchange.getRequestHeaders()), new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-                byte[] body = answerBody.getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", answerStatus >= 400 ? "application/problem+json" : "application/json");
+                boolean steppedDown = steppedDownFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+                int status = steppedDown ? 503 : answerStatus;
+                byte[] body = (steppedDown ? "{\"status\":503,\"title\":\"No leader available\"}" : answerBody)
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", status >= 400 ? "application/problem+json" : "application/json");
                 exchange.getResponseHeaders().add("Retry-After", "7");
-                exchange.sendResponseHeaders(answerStatus, body.length == 0 ? -1 : body.length);
+                if (steppedDown) {
+                    exchange.getResponseHeaders().add(LeaderForwarder.NOT_LEADER, "n2");
+                }
+                exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
                 exchange.getResponseBody().write(body);
                 exchange.close();
             });
@@ -66,6 +74,7 @@ class ForwardingTest extends ApiTestSupport {
     @BeforeEach
     void followTheStub() {
         RECEIVED.clear();
+        steppedDownFor.set(0);
         answerStatus = 201;
         answerBody = "{\"index\":77,\"term\":9}";
         node.follow("n2");
@@ -109,10 +118,20 @@ class ForwardingTest extends ApiTestSupport {
     }
 
     @Test
+    void aLeaderThatSteppedDownBeforeTheForwardedWriteArrivedIsAskedAgainNotPassedOnAs503() {
+        steppedDownFor.set(2);
+        Answer answer = send("POST", "/api/log", "{\"payload\":1}", "Idempotency-Key", "moved-1");
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(answer.body()).isEqualTo("{\"index\":77,\"term\":9}");
+        assertThat(RECEIVED).hasSize(3);
+    }
+
+    @Test
     void aForwardedRequestToANonLeaderIs503NotForwardedAgain() {
         Answer answer = send("PUT", "/api/kv/loop", "{\"value\":1}", LeaderForwarder.FORWARDED_BY, "n3");
         assertThat(answer.status()).isEqualTo(503);
         assertThat(answer.header("Retry-After")).contains("1");
+        assertThat(answer.header(LeaderForwarder.NOT_LEADER)).as("marks a refusal that did nothing").isPresent();
         assertThat(answer.json().get("detail").asString()).contains("from n3 as the leader");
         assertThat(RECEIVED).isEmpty();
     }
