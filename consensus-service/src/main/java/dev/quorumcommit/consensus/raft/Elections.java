@@ -85,6 +85,15 @@ final class Elections {
         ProgressTracker tracker = node.tracker();
         tracker.resetVotes();
         tracker.recordVote(node.id(), true);
+        if (tracker.voteResult() == ProgressTracker.VoteResult.WON) {
+            // A cluster of one: its own vote is a majority, and no answer will ever come to count it (etcd does the same).
+            if (pre) {
+                campaign(false, transfer);
+            } else {
+                node.becomeLeader();
+            }
+            return;
+        }
         RaftLog log = node.log();
         for (String peer : tracker.peers()) {
             node.send(pre

@@ -20,6 +20,17 @@ class RaftExtensionsTest {
 
     // thesis 9.6: pre-vote asks first, and changes no term
     @Test
+    void aClusterOfOneElectsItselfOnItsOwnVoteWithAndWithoutPreVote() {
+        for (boolean preVote : new boolean[] {true, false}) {
+            Driven alone = Driven.of(Driven.config("a", List.of("a"), preVote, true));
+            alone.tickUntilCampaign();
+            alone.flush();
+            assertThat(alone.status()).as("pre-vote %s", preVote).extracting(Status::role, Status::term)
+                    .containsExactly(Role.LEADER, 1L);
+        }
+    }
+
+    @Test
     void preCandidateAsksWithoutChangingItsTerm() {
         Driven f = Driven.of(Driven.config("a", THREE, true, true));
         List<Message> out = f.tickUntilCampaign();
