@@ -66,6 +66,8 @@ final class RaftDriver implements Runnable {
     private record WaitingRead(long index, CompletableFuture<Void> result) { }
 
     private final String nodeId;
+    /** Set once, when the loop stops on a failure: from then on {@link #submit} answers instead of queueing. */
+    private volatile RuntimeException stopped;
     private final RaftNode core;
     private final RaftStorage storage;
     private final ReplicatedStateMachine stateMachine;
@@ -105,7 +107,20 @@ final class RaftDriver implements Runnable {
     }
 
     void submit(Event event) {
-        inbox.add(event);
+        RuntimeException stopped = this.stopped;
+        if (stopped == null) {
+            inbox.add(event);
+            return;
+        }
+        // Nothing reads the inbox any more: answer at once, and let peers' messages go (they would only pile up).
+        switch (event) {
+            case Event.Propose propose -> propose.result().completeExceptionally(stopped);
+            case Event.Read read -> read.result().completeExceptionally(stopped);
+            case Event.Transfer transfer -> transfer.result().complete(false);
+            case Event.Incoming ignored -> { }
+            case Event.SnapshotWritten ignored -> { }
+            case Event.Stop ignored -> { }
+        }
     }
 
     int pendingProposals() {
@@ -149,7 +164,10 @@ final class RaftDriver implements Runnable {
             // A storage failure (a full disk) must not be acknowledged as success, nor retried blindly:
             // the node stops taking part, and says why. Its data up to the last sync is intact.
             log.error("[{}] the Raft loop stopped: {}", nodeId, e.toString(), e);
-            failEverything(new NodeUnavailableException("node " + nodeId + " stopped: " + e.getMessage(), e));
+            NodeUnavailableException cause = new NodeUnavailableException("node " + nodeId + " stopped: " + e.getMessage(), e);
+            stopped = cause;
+            failEverything(cause);
+            drainInbox();
             status.stopped(e);
         } finally {
             stopSnapshotWriter();
@@ -403,6 +421,13 @@ final class RaftDriver implements Runnable {
             storage.compact(compactTo);
         }
         log.debug("[{}] snapshot at {}, log compacted to {}", nodeId, snapshotIndex, compactTo);
+    }
+
+    /** What was handed in before {@link #stopped} was set, answered as {@link #submit} answers what comes after. */
+    private void drainInbox() {
+        for (Event event; (event = inbox.poll()) != null; ) {
+            submit(event);
+        }
     }
 
     private void failEverything(RuntimeException cause) {
