@@ -9,8 +9,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -22,6 +24,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import dev.quorumcommit.consensus.node.ConsensusNode;
 import dev.quorumcommit.consensus.node.ConsensusProperties;
+import dev.quorumcommit.consensus.node.NodeStatus;
 import dev.quorumcommit.consensus.node.NodeUnavailableException;
 import dev.quorumcommit.consensus.statemachine.ApplyResult;
 import dev.quorumcommit.consensus.statemachine.Command;
@@ -45,6 +48,11 @@ class AppendControllerTest {
 
     @MockitoBean
     private LeaderForwarder forwarder;
+
+    @BeforeEach
+    void aFollowerInTermThree() {
+        given(node.status()).willReturn(new NodeStatus("n1", NodeStatus.Role.FOLLOWER, 3, null, 0, 0, 0, List.of()));
+    }
 
     @Test
     void aDuplicateIsAnsweredWithTheFirstAnswer() throws Exception {
