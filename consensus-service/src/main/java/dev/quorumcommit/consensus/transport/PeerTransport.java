@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
@@ -29,7 +30,8 @@ public class PeerTransport implements AutoCloseable {
     static final String FROM_HEADER = "X-Raft-From";
 
     private final Map<String, PeerOutbox> outboxes = new LinkedHashMap<>();
-    private final Map<String, PeerStreamReader> readers = new LinkedHashMap<>();
+    /** Filled by start() while request threads may already ask reachable(). */
+    private final Map<String, PeerStreamReader> readers = new ConcurrentHashMap<>();
     private final ConsensusProperties properties;
     private final Firewall firewall;
     private final long reachableNanos;
