@@ -67,10 +67,6 @@ final class IdempotencyTable {
         return answers.size();
     }
 
-    Iterable<Map.Entry<String, Remembered>> oldestFirst() {
-        return java.util.Collections.unmodifiableMap(answers).entrySet();
-    }
-
     /** The entries, oldest first, copied (their values are immutable): for a snapshot encoded later. */
     List<Map.Entry<String, Remembered>> copyOldestFirst() {
         List<Map.Entry<String, Remembered>> copy = new ArrayList<>(answers.size());

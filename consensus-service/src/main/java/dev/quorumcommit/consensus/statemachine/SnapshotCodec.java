@@ -23,10 +23,6 @@ final class SnapshotCodec {
 
     private static final int MAGIC = 0x51435331; // "QCS1"
 
-    static byte[] write(State state) {
-        return freeze(state).encode();
-    }
-
     /**
      * The state as of now, copied shallowly: its maps' entries and the log's records are immutable, so
      * copying the references (a few milliseconds for a hundred thousand keys) is enough to encode it later,

@@ -21,6 +21,8 @@ final class LogSegment implements AutoCloseable {
     static final String SUFFIX = ".seg";
     /** How far ahead of its records the active segment's file grows at a time. */
     static final long PREALLOCATE_STEP = 1L << 20;
+    /** The unit a disk writes whole, or not at all. */
+    private static final int SECTOR_BYTES = 512;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
     private final Path path;
@@ -42,8 +44,9 @@ final class LogSegment implements AutoCloseable {
     /** How far zeros may be written ahead; 0 (the default) for none. Only the active segment gets a limit. */
     private long preallocateLimit;
 
-    /** What reading a segment back found: its entries, and where and why the readable records stopped early, if they did. */
     /**
+     * What reading a segment back found: its entries, and where and why the readable records stopped early, if they did.
+     *
      * @param intactAfter the damaged record is followed by a whole, valid record, and none of the damaged record's
      *                    sectors is zeros (what a write cut short leaves in space written ahead): not a torn write
      */
@@ -168,9 +171,6 @@ final class LogSegment implements AutoCloseable {
         return codec.decode(map, end, limit) instanceof RecordCodec.Decoded.Valid(Entry next, int ignored)
                 && next.index() == expectedIndex + 1;
     }
-
-    /** The unit a disk writes whole, or not at all. */
-    private static final int SECTOR_BYTES = 512;
 
     private static boolean zerosFrom(ByteBuffer bytes, int from, int limit) {
         for (int i = from; i < limit; i++) {

@@ -72,7 +72,7 @@ class RaftStorageTornTailTest {
         writeAndSync(written, StorageOptions.DEFAULTS);
         Path segment = segments(dir).getFirst();
         byte[] bytes = Files.readAllBytes(segment);
-        int third = RecordCodec.recordBytes(written.get(0)) + RecordCodec.recordBytes(written.get(1));
+        int third = offsetOf(written, 2);
         bytes[third + RecordCodec.HEADER_BYTES + 9] ^= 0x04;
         Files.write(segment, bytes);
 
@@ -91,7 +91,7 @@ class RaftStorageTornTailTest {
         writeAndSync(written, StorageOptions.DEFAULTS);
         Path segment = segments(dir).getFirst();
         byte[] bytes = Files.readAllBytes(segment);
-        int third = RecordCodec.recordBytes(written.get(0)) + RecordCodec.recordBytes(written.get(1));
+        int third = offsetOf(written, 2);
         Arrays.fill(bytes, third, third + RecordCodec.recordBytes(written.get(2)), (byte) 0);
         Files.write(segment, bytes);
 
@@ -142,6 +142,11 @@ class RaftStorageTornTailTest {
             assertThat(storage.recovered().tornTail().droppedBytes()).isEqualTo(4096);
         }
         assertThat(Files.size(segment)).isEqualTo(bytes.length);
+    }
+
+    /** Where the record of {@code written.get(position)} starts in a segment that holds them all from the first. */
+    private static int offsetOf(List<Entry> written, int position) {
+        return written.subList(0, position).stream().mapToInt(RecordCodec::recordBytes).sum();
     }
 
     private void writeAndSync(List<Entry> entries, StorageOptions options) {

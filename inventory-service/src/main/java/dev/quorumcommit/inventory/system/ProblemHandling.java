@@ -37,8 +37,8 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
         log.error("Failed to serve {}", request.getDescription(false), ex);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "This service failed to serve the request (the cause is in its log). Retry it; with an Idempotency-Key "
-                        + "a retried order is placed at most once.");
+                "This service failed to serve the request (the cause is in its log). Retry it: every route of this "
+                        + "service may be repeated safely.");
         problem.setTitle("Internal error");
         return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
     }

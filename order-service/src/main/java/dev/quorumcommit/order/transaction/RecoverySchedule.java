@@ -11,6 +11,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.util.ClassUtils;
 
 import dev.quorumcommit.twopc.coordinator.CoordinatorRecovery;
 
@@ -46,7 +47,7 @@ class RecoverySchedule {
     void pass() {
         int finished = attempt("the coordinator's", coordinator::recover);
         for (Recoverable other : others) {
-            finished += attempt(other.getClass().getSimpleName() + "'s", other::recover);
+            finished += attempt(ClassUtils.getUserClass(other).getSimpleName() + "'s", other::recover);
         }
         if (finished > 0) {
             log.info("recovery finished {} transaction(s)", finished);
