@@ -1,5 +1,8 @@
 package dev.quorumcommit.consensus.kv;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -8,12 +11,17 @@ import jakarta.validation.constraints.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.quorumcommit.consensus.kv.KvRecords.BatchAnswer;
+import dev.quorumcommit.consensus.kv.KvRecords.BatchPut;
+import dev.quorumcommit.consensus.kv.KvRecords.BatchRequest;
+import dev.quorumcommit.consensus.kv.KvRecords.BatchResult;
 import dev.quorumcommit.consensus.kv.KvRecords.KvAnswer;
 import dev.quorumcommit.consensus.kv.KvRecords.PutRequest;
 import dev.quorumcommit.consensus.node.ConsensusNode;
@@ -80,6 +88,53 @@ class KvWriteController {
             case ApplyResult.KvWritten written -> ResponseEntity.ok(KvAnswer.of(written.entry()));
             case ApplyResult.KvConflict conflict -> throw KvRecords.conflict(key, conflict.current(), expectation);
             case ApplyResult other -> throw new IllegalStateException("a put was answered with " + other);
+        });
+    }
+
+    @PostMapping("/api/kv")
+    @Operation(summary = "Write many keys in one log entry, each under its own condition",
+            description = "An extension of the contract, for clients with many independent writes at once (order-service"
+                    + " writes the decisions of all the transactions it has in flight in one request). The writes are"
+                    + " applied in order, as one log entry: each is a PUT /api/kv/{key}, judged on its own, so one whose"
+                    + " condition fails changes nothing and leaves the others alone. Every write that happens gets the"
+                    + " entry's index as its revision. An optional Idempotency-Key makes a retry return the first answer.")
+    @ApiResponse(responseCode = "200", description = "Applied; one result per write, in order",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = BatchAnswer.class)))
+    @ApiResponse(responseCode = "400", description = "No writes or too many, a bad key, malformed JSON, no value, a wrong type",
+            content = @Content(mediaType = ProblemDocs.PROBLEM_JSON, examples = @ExampleObject(value = ProblemDocs.BAD_REQUEST)))
+    @ApiResponse(responseCode = "413", description = "The values are larger than 1 MiB together",
+            content = @Content(mediaType = ProblemDocs.PROBLEM_JSON, examples = @ExampleObject(value = ProblemDocs.TOO_LARGE)))
+    @ApiResponse(responseCode = "503", description = "No leader with a quorum within the deadline; see Retry-After",
+            content = @Content(mediaType = ProblemDocs.PROBLEM_JSON, examples = @ExampleObject(value = ProblemDocs.UNAVAILABLE)))
+    ResponseEntity<?> putBatch(@Valid @RequestBody BatchRequest body,
+            @RequestHeader(name = Requests.IDEMPOTENCY_KEY, required = false)
+            @Pattern(regexp = Requests.IDEMPOTENCY_KEY_PATTERN, message = Requests.IDEMPOTENCY_KEY_RULE) String idempotencyKey,
+            HttpServletRequest request) {
+        long now = System.currentTimeMillis();
+        int size = 0;
+        List<Command.Put> puts = new ArrayList<>(body.puts().size());
+        for (int i = 0; i < body.puts().size(); i++) {
+            BatchPut put = body.puts().get(i);
+            size += put.value().utf8Length();
+            boolean ifAbsent = Boolean.TRUE.equals(put.ifAbsent());
+            if (ifAbsent && put.expectedRevision() != null) {
+                throw ApiProblem.badRequest("puts[" + i + "]: 'ifAbsent' and 'expectedRevision' contradict each other: an"
+                        + " absent key has no revision. Give one of them.");
+            }
+            puts.add(new Command.Put(put.key(), put.value().json(), put.expectedRevision(), ifAbsent, null, now));
+        }
+        if (size > RawJson.MAX_BYTES) {
+            throw ApiProblem.tooLarge("sum of the values", size);
+        }
+        Command command = new Command.PutBatch(puts, idempotencyKey, now);
+        return router.route(request, body, () -> node.propose(command), result -> switch (result.unwrap()) {
+            case ApplyResult.KvBatchApplied applied -> ResponseEntity.ok(new BatchAnswer(applied.results().stream()
+                    .map(each -> switch (each) {
+                        case ApplyResult.KvWritten written -> BatchResult.written(written.entry());
+                        case ApplyResult.KvConflict conflict -> BatchResult.refused(conflict.key(), conflict.current());
+                        case ApplyResult other -> throw new IllegalStateException("a batched put was answered with " + other);
+                    }).toList()));
+            case ApplyResult other -> throw new IllegalStateException("a put batch was answered with " + other);
         });
     }
 

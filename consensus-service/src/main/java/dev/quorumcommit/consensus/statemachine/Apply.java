@@ -27,6 +27,8 @@ final class Apply {
             }
             case Command.Put put -> put(state, put, entry.index());
             case Command.Delete delete -> delete(state, delete, entry.index());
+            case Command.PutBatch batch -> new ApplyResult.KvBatchApplied(
+                    batch.puts().stream().map(put -> put(state, put, entry.index())).toList());
         };
         if (scope != null) {
             state.idempotency.remember(scope, result, command.proposedAtMillis());

@@ -18,6 +18,15 @@ public sealed interface ApplyResult {
     record KvConflict(String key, KvEntry current) implements ApplyResult {
     }
 
+    /**
+     * A {@link Command.PutBatch}: for each of its puts in order, {@link KvWritten} or {@link KvConflict}.
+     */
+    record KvBatchApplied(java.util.List<ApplyResult> results) implements ApplyResult {
+        public KvBatchApplied {
+            results = java.util.List.copyOf(results);
+        }
+    }
+
     /** A {@link Command.Delete} removed the key, at log index {@code revision}. */
     record Deleted(String key, long revision) implements ApplyResult {
     }

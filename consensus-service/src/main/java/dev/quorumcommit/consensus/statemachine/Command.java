@@ -50,6 +50,27 @@ public sealed interface Command {
         }
     }
 
+    /**
+     * Several {@link Put}s in one log entry, applied in their order, each under its own condition: one that
+     * fails leaves the others alone. All that write share one revision, the entry's index. It exists so that a
+     * client with many independent writes at once (the 2PC coordinator's decisions, one key per transaction)
+     * pays for one request and one entry instead of one each. The puts carry no idempotency key or time of
+     * their own; the batch's are the ones that count.
+     */
+    record PutBatch(java.util.List<Put> puts, String idempotencyKey, long proposedAtMillis) implements Command {
+        public PutBatch {
+            puts = java.util.List.copyOf(puts);
+            if (puts.isEmpty()) {
+                throw new IllegalArgumentException("a batch needs at least one put");
+            }
+        }
+
+        @Override
+        public PutBatch withProposedAt(long millis) {
+            return new PutBatch(puts, idempotencyKey, millis);
+        }
+    }
+
     /** Removes {@code key}, if {@code expectedRevision} (when not null) is its current revision. */
     record Delete(String key, Long expectedRevision, String idempotencyKey, long proposedAtMillis) implements Command {
         public Delete {
@@ -71,6 +92,7 @@ public sealed interface Command {
             case AppendLog a -> "log\u0000" + a.idempotencyKey();
             case Put p -> "put\u0000" + p.key() + "\u0000" + p.idempotencyKey();
             case Delete d -> "delete\u0000" + d.key() + "\u0000" + d.idempotencyKey();
+            case PutBatch b -> "batch\u0000" + b.idempotencyKey();
         };
     }
 }

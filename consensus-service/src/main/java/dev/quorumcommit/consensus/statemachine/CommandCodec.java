@@ -18,9 +18,10 @@ import java.io.UncheckedIOException;
  * the entries an older one wrote to disk.
  *
  * <pre>
- * version:u8=1  kind:u8 (1 append, 2 put, 3 delete)  proposedAtMillis:i64  idempotencyKey:optUtf
+ * version:u8=1  kind:u8 (1 append, 2 put, 3 delete, 4 put batch)  proposedAtMillis:i64  idempotencyKey:optUtf
  * append: payload:bytes     put: key:utf value:bytes expectedRevision:optI64 ifAbsent:bool
  * delete: key:utf expectedRevision:optI64
+ * put batch: count:i32, then count times: key:utf value:bytes expectedRevision:optI64 ifAbsent:bool
  * </pre>
  */
 public final class CommandCodec {
@@ -29,6 +30,7 @@ public final class CommandCodec {
     private static final int APPEND = 1;
     private static final int PUT = 2;
     private static final int DELETE = 3;
+    private static final int PUT_BATCH = 4;
 
     private CommandCodec() {
     }
@@ -41,20 +43,22 @@ public final class CommandCodec {
                 case Command.AppendLog a -> APPEND;
                 case Command.Put p -> PUT;
                 case Command.Delete d -> DELETE;
+                case Command.PutBatch b -> PUT_BATCH;
             });
             out.writeLong(command.proposedAtMillis());
             Wire.writeOptionalUtf(out, command.idempotencyKey());
             switch (command) {
                 case Command.AppendLog a -> Wire.writeText(out, a.payload());
-                case Command.Put p -> {
-                    out.writeUTF(p.key());
-                    Wire.writeText(out, p.value());
-                    Wire.writeOptionalLong(out, p.expectedRevision());
-                    out.writeBoolean(p.ifAbsent());
-                }
+                case Command.Put p -> writePut(out, p);
                 case Command.Delete d -> {
                     out.writeUTF(d.key());
                     Wire.writeOptionalLong(out, d.expectedRevision());
+                }
+                case Command.PutBatch b -> {
+                    out.writeInt(b.puts().size());
+                    for (Command.Put p : b.puts()) {
+                        writePut(out, p);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -75,9 +79,9 @@ public final class CommandCodec {
             String idempotencyKey = Wire.readOptionalUtf(in);
             Command command = switch (kind) {
                 case APPEND -> new Command.AppendLog(Wire.readText(in), idempotencyKey, proposedAt);
-                case PUT -> new Command.Put(in.readUTF(), Wire.readText(in), Wire.readOptionalLong(in), in.readBoolean(),
-                        idempotencyKey, proposedAt);
+                case PUT -> readPut(in, idempotencyKey, proposedAt);
                 case DELETE -> new Command.Delete(in.readUTF(), Wire.readOptionalLong(in), idempotencyKey, proposedAt);
+                case PUT_BATCH -> readBatch(in, idempotencyKey, proposedAt);
                 default -> throw new IllegalArgumentException("unknown command kind " + kind);
             };
             if (in.available() > 0) {
@@ -87,5 +91,30 @@ public final class CommandCodec {
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated command: " + e, e);
         }
+    }
+
+    private static void writePut(DataOutputStream out, Command.Put put) throws IOException {
+        out.writeUTF(put.key());
+        Wire.writeText(out, put.value());
+        Wire.writeOptionalLong(out, put.expectedRevision());
+        out.writeBoolean(put.ifAbsent());
+    }
+
+    private static Command.Put readPut(DataInputStream in, String idempotencyKey, long proposedAt) throws IOException {
+        return new Command.Put(in.readUTF(), Wire.readText(in), Wire.readOptionalLong(in), in.readBoolean(),
+                idempotencyKey, proposedAt);
+    }
+
+    private static Command.PutBatch readBatch(DataInputStream in, String idempotencyKey, long proposedAt)
+            throws IOException {
+        int count = in.readInt();
+        if (count < 1 || count > in.available()) { // every put takes more than one byte: a bad count, not a huge list
+            throw new IllegalArgumentException("a put batch of " + count + " puts");
+        }
+        java.util.List<Command.Put> puts = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            puts.add(readPut(in, null, proposedAt));
+        }
+        return new Command.PutBatch(puts, idempotencyKey, proposedAt);
     }
 }

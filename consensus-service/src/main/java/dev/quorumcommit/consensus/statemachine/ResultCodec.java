@@ -35,6 +35,13 @@ final class ResultCodec {
                 out.writeByte(5);
                 out.writeUTF(r.key());
             }
+            case ApplyResult.KvBatchApplied r -> {
+                out.writeByte(8);
+                out.writeInt(r.results().size());
+                for (ApplyResult each : r.results()) {
+                    write(out, each);
+                }
+            }
             case ApplyResult.DuplicateOf r -> write(out, r.first()); // a first answer is never a duplicate
             case ApplyResult.NoOp r -> {
                 out.writeByte(6);
@@ -58,6 +65,17 @@ final class ResultCodec {
             case 5 -> new ApplyResult.NotFound(in.readUTF());
             case 6 -> new ApplyResult.NoOp(in.readLong());
             case 7 -> new ApplyResult.Rejected(in.readLong(), in.readUTF());
+            case 8 -> {
+                int count = in.readInt();
+                if (count < 1 || count > in.available()) {
+                    throw new IOException("a batch answer of " + count + " results");
+                }
+                java.util.List<ApplyResult> results = new java.util.ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    results.add(read(in));
+                }
+                yield new ApplyResult.KvBatchApplied(results);
+            }
             default -> throw new IOException("unknown answer kind " + kind);
         };
     }

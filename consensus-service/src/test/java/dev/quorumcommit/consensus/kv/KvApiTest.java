@@ -68,6 +68,64 @@ class KvApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aBatchWritesEachKeyUnderItsOwnConditionInOneEntry() {
+        put("kv-batch-taken", "{\"value\": \"ABORT\"}");
+        long before = lastApplied();
+        Answer answer = send("POST", "/api/kv", """
+                {"puts": [{"key": "kv-batch-1", "value": "COMMIT", "ifAbsent": true},
+                          {"key": "kv-batch-taken", "value": "COMMIT", "ifAbsent": true},
+                          {"key": "kv-batch-2", "value": {"n": 1.10}, "expectedRevision": 3},
+                          {"key": "kv-batch-3", "value": null}]}""", "Idempotency-Key", "kv-batch-idem");
+        assertThat(answer.status()).isEqualTo(200);
+        long revision = before + 1;
+        assertThat(lastApplied()).isEqualTo(revision);
+        long takenRevision = get("/api/kv/kv-batch-taken").json().get("revision").asLong();
+        assertThat(answer.body()).isEqualTo("{\"results\":["
+                + "{\"key\":\"kv-batch-1\",\"written\":true,\"value\":\"COMMIT\",\"revision\":" + revision + "},"
+                + "{\"key\":\"kv-batch-taken\",\"written\":false,\"value\":\"ABORT\",\"revision\":" + takenRevision + "},"
+                + "{\"key\":\"kv-batch-2\",\"written\":false,\"value\":null,\"revision\":null},"
+                + "{\"key\":\"kv-batch-3\",\"written\":true,\"value\":null,\"revision\":" + revision + "}]}");
+        assertThat(get("/api/kv/kv-batch-1").json().get("value").asString()).isEqualTo("COMMIT");
+        assertThat(get("/api/kv/kv-batch-2").status()).isEqualTo(404);
+
+        Answer retry = send("POST", "/api/kv", "{\"puts\": [{\"key\": \"kv-batch-4\", \"value\": 1}]}",
+                "Idempotency-Key", "kv-batch-idem");
+        assertThat(retry.body()).isEqualTo(answer.body());
+        assertThat(get("/api/kv/kv-batch-4").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aBadBatchIsA4xxProblemAndChangesNothing() {
+        long before = lastApplied();
+        String[][] cases = {
+                {"{}", "'puts' is required"},
+                {"{\"puts\": []}", "must hold 1 to 1000 writes"},
+                {"{\"puts\": [null]}", "must be a write"},
+                {"{\"puts\": [{\"key\": \"ok\"}]}", "'puts[0].value' is required"},
+                {"{\"puts\": [{\"value\": 1}]}", "'puts[0].key' is required"},
+                {"{\"puts\": [{\"key\": \"ok\", \"value\": 1}, {\"key\": \"bad*key\", \"value\": 1}]}", "'puts[1].key' must be 1 to 256 characters"},
+                {"{\"puts\": [{\"key\": \"ok\", \"value\": 1, \"expectedRevision\": 0}]}", "'puts[0].expectedRevision' must be a revision"},
+                {"{\"puts\": [{\"key\": \"ok\", \"value\": 1}, {\"key\": \"ok\", \"value\": 1, \"ifAbsent\": true, \"expectedRevision\": 2}]}",
+                        "puts[1]: 'ifAbsent' and 'expectedRevision' contradict"},
+                {"{\"puts\": [{\"key\": \"ok\", \"value\": [1,}]}", "not valid JSON"},
+                {"{\"puts\": " + "[" + "{\"key\": \"k\", \"value\": 1},".repeat(1000) + "{\"key\": \"k\", \"value\": 1}]}",
+                        "must hold 1 to 1000 writes"},
+        };
+        for (String[] bad : cases) {
+            Answer answer = send("POST", "/api/kv", bad[0]);
+            assertThat(answer.status()).as(bad[0]).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.json().get("detail").asString()).as(bad[0]).contains(bad[1]);
+        }
+        String half = "\"" + "x".repeat(600 * 1024) + "\"";
+        Answer tooLarge = send("POST", "/api/kv", "{\"puts\": [{\"key\": \"a\", \"value\": " + half
+                + "}, {\"key\": \"b\", \"value\": " + half + "}]}");
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(get("/api/kv/ok").status()).isEqualTo(404);
+        assertThat(lastApplied()).isEqualTo(before);
+    }
+
+    @Test
     void deleteAnswers204Then404AndHonoursTheRevision() {
         long revision = put("kv-del", "{\"value\": true}").json().get("revision").asLong();
         Answer wrong = send("DELETE", "/api/kv/kv-del?expectedRevision=" + (revision + 100), null);

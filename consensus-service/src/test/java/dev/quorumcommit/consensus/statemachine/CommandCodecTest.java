@@ -18,7 +18,10 @@ class CommandCodecTest {
                 new Command.Put("a.b:c-d_e", "[1, 2.50, \"ü\"]", 17L, false, "k", Long.MAX_VALUE),
                 new Command.Put("k", "true", null, true, null, 1),
                 new Command.Delete("k", 3L, "d", 5),
-                new Command.Delete("k", null, null, 5));
+                new Command.Delete("k", null, null, 5),
+                new Command.PutBatch(List.of(new Command.Put("tx:1:decision", "\"COMMIT\"", null, true, null, 9),
+                        new Command.Put("k", big, 4L, false, null, 9)), "batch-1", 9),
+                new Command.PutBatch(List.of(new Command.Put("k", "1", null, false, null, 9)), null, 9));
         for (Command command : commands) {
             assertThat(CommandCodec.decode(CommandCodec.encode(command))).isEqualTo(command);
         }
@@ -36,5 +39,9 @@ class CommandCodecTest {
         byte[] valid = CommandCodec.encode(new Command.Delete("k", null, null, 5));
         byte[] longer = java.util.Arrays.copyOf(valid, valid.length + 1);
         assertThatThrownBy(() -> CommandCodec.decode(longer)).isInstanceOf(IllegalArgumentException.class);
+        byte[] batch = CommandCodec.encode(new Command.PutBatch(List.of(new Command.Put("k", "1", null, false, null, 9)), null, 9));
+        byte[] claimsMore = batch.clone();
+        claimsMore[14] = 0x7f; // the count, right after version, kind, time and the absent idempotency key
+        assertThatThrownBy(() -> CommandCodec.decode(claimsMore)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -55,6 +55,29 @@ class ReplicatedStateMachineTest {
     }
 
     @Test
+    void aBatchAppliesEachPutUnderItsOwnConditionAllAtTheIndexOfItsEntry() {
+        apply(put("taken", "\"ABORT\"", null, true));
+        Command.PutBatch batch = new Command.PutBatch(java.util.List.of(
+                put("tx:1", "\"COMMIT\"", null, true),
+                put("taken", "\"COMMIT\"", null, true),
+                put("tx:2", "\"ABORT\"", 7L, false),
+                put("tx:1", "\"ABORT\"", null, true)), "b-1", 1_000);
+        ApplyResult first = apply(batch);
+        assertThat(first).isEqualTo(new ApplyResult.KvBatchApplied(java.util.List.of(
+                new KvWritten(new KvEntry("tx:1", "\"COMMIT\"", 2)),
+                new KvConflict("taken", new KvEntry("taken", "\"ABORT\"", 1)),
+                new KvConflict("tx:2", null),
+                new KvConflict("tx:1", new KvEntry("tx:1", "\"COMMIT\"", 2)))));
+        assertThat(machine.get("taken").orElseThrow().value()).isEqualTo("\"ABORT\"");
+        assertThat(machine.get("tx:2")).isEmpty();
+
+        machine.apply(new Entry(++index, 2, Entry.Kind.COMMAND, CommandCodec.encode(
+                new Command.Delete("tx:1", null, null, 1_000))));
+        assertThat(apply(batch)).isEqualTo(new DuplicateOf(first)); // a retry of the batch writes nothing again
+        assertThat(machine.get("tx:1")).isEmpty();
+    }
+
+    @Test
     void deleteHonoursTheExpectedRevision() {
         apply(put("a", "1", null, false));
         assertThat(apply(new Command.Delete("a", 7L, null, 1_000))).isEqualTo(new KvConflict("a", new KvEntry("a", "1", 1)));

@@ -16,7 +16,10 @@ class SnapshotAndCompactionTest {
 
     private static void fill(ReplicatedStateMachine machine, int entries) {
         for (int i = 1; i <= entries; i++) {
-            Command command = switch (i % 4) {
+            Command command = switch (i % 5) {
+                case 4 -> new Command.PutBatch(java.util.List.of(
+                        new Command.Put("batch-" + (i % 3), "\"COMMIT\"", null, true, null, i * 1000L),
+                        new Command.Put("key-" + (i % 7), "{}", null, false, null, i * 1000L)), "batch-" + i, i * 1000L);
                 case 0 -> new Command.AppendLog("{\"n\":" + i + ",\"big\":123456789012345678901234567890.10}", "log-" + i, i * 1000L);
                 case 1 -> new Command.Put("key-" + (i % 7), "[" + i + "]", null, false, "put-" + i, i * 1000L);
                 case 2 -> new Command.Delete("key-" + (i % 5), null, null, i * 1000L);
@@ -48,6 +51,15 @@ class SnapshotAndCompactionTest {
         ApplyResult answer = copy.apply(retry);
         assertThat(answer).isEqualTo(new ApplyResult.DuplicateOf(new ApplyResult.LogAppended(100, 11)));
         assertThat(original.apply(retry)).isEqualTo(answer);
+
+        // Batches' first answers, too.
+        Entry batchRetry = new Entry(202, 30, Entry.Kind.COMMAND, CommandCodec.encode(new Command.PutBatch(
+                java.util.List.of(new Command.Put("other", "1", null, false, null, 300_000)), "batch-199", 300_000)));
+        ApplyResult batchAnswer = copy.apply(batchRetry);
+        assertThat(batchAnswer).isInstanceOf(ApplyResult.DuplicateOf.class);
+        assertThat(batchAnswer.unwrap()).isInstanceOf(ApplyResult.KvBatchApplied.class);
+        assertThat(original.apply(batchRetry)).isEqualTo(batchAnswer);
+        assertThat(copy.snapshot()).isEqualTo(original.snapshot());
     }
 
     @Test
@@ -69,7 +81,7 @@ class SnapshotAndCompactionTest {
         LogPage page = machine.readLog(12, 10);
         assertThat(page.compacted()).isTrue();
         assertThat(page.records()).isEmpty();
-        assertThat(machine.readLog(13, 100).records()).extracting(LogRecord::index).containsExactly(16L, 20L, 24L, 28L, 32L, 36L, 40L);
+        assertThat(machine.readLog(13, 100).records()).extracting(LogRecord::index).containsExactly(15L, 20L, 25L, 30L, 35L, 40L);
         machine.compactLogBefore(5); // never backwards
         assertThat(machine.firstIndex()).isEqualTo(13);
         machine.compactLogBefore(1_000);
