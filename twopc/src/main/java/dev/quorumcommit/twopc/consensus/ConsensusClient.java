@@ -86,6 +86,49 @@ public class ConsensusClient {
                 }));
     }
 
+    /**
+     * Writes each value unless its key exists, all in one request and one log entry ({@code POST /api/kv}, this
+     * project's extension of the contract): what {@link #putIfAbsent} does for one key, for many at once.
+     *
+     * @return for each key, in order, the entry that stands: ours, or the one already there
+     */
+    public List<KvEntry> putAllIfAbsent(List<Map.Entry<String, ?>> writes) {
+        String idempotencyKey = UUID.randomUUID().toString();
+        List<Map<String, Object>> puts = writes.stream().<Map<String, Object>>map(w -> {
+            Map<String, Object> put = new LinkedHashMap<>();
+            put.put("key", w.getKey());
+            put.put("value", w.getValue());
+            put.put("ifAbsent", true);
+            return put;
+        }).toList();
+        return withRetries("POST " + writes.size() + " keys", node -> http.post()
+                .uri(node.resolve("/api/kv"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("Idempotency-Key", idempotencyKey)
+                .body(Map.of("puts", puts))
+                .exchange((request, response) -> {
+                    if (response.getStatusCode().value() != 200) {
+                        throw failure(node, response);
+                    }
+                    JsonNode results = response.bodyTo(JsonNode.class).path("results");
+                    if (results.size() != writes.size()) {
+                        throw new ConsensusRequestException("asked to write " + writes.size() + " keys, answered for "
+                                + results.size());
+                    }
+                    List<KvEntry> standing = new java.util.ArrayList<>(writes.size());
+                    for (int i = 0; i < writes.size(); i++) {
+                        String key = writes.get(i).getKey();
+                        JsonNode result = results.get(i);
+                        if (!key.equals(result.path("key").asString(""))) {
+                            throw new ConsensusRequestException("answer " + i + " is for " + result.path("key")
+                                    + ", not " + key);
+                        }
+                        standing.add(entry(key, result));
+                    }
+                    return standing;
+                }));
+    }
+
     /** Asks every node for its view of the cluster once, without retries: for health, not for decisions. */
     public Map<String, String> reachability() {
         Map<String, String> roles = new LinkedHashMap<>();

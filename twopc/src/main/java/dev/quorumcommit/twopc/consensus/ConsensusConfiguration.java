@@ -1,5 +1,7 @@
 package dev.quorumcommit.twopc.consensus;
 
+import java.util.concurrent.Executors;
+
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -24,8 +26,9 @@ public class ConsensusConfiguration {
     }
 
     @Bean
-    DecisionRegister decisionRegister(ConsensusClient client) {
-        return new ConsensusDecisionRegister(client);
+    DecisionRegister decisionRegister(ConsensusClient client, ConsensusProperties properties) {
+        return new ConsensusDecisionRegister(client, properties.writesInFlight(),
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("consensus-writes-", 0).factory()));
     }
 
     @Bean

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,11 +14,13 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Where the consensus nodes are ({@code --consensus.urls=http://127.0.0.1:9001,...}) and how long
  * one attempt on one node may take. How often to retry is Resilience4j's
- * {@code resilience4j.retry.configs.consensus}.
+ * {@code resilience4j.retry.configs.consensus}. Decisions are written in batches, at most
+ * {@code writes-in-flight} requests at once: the fewer, the more decisions each carries under load.
  */
 @Validated
 @ConfigurationProperties("consensus")
 public record ConsensusProperties(
         @NotEmpty @DefaultValue({"http://127.0.0.1:9001", "http://127.0.0.1:9002", "http://127.0.0.1:9003"}) List<URI> urls,
-        @NotNull @DefaultValue("2s") Duration requestTimeout) {
+        @NotNull @DefaultValue("2s") Duration requestTimeout,
+        @Min(1) @DefaultValue("1") int writesInFlight) {
 }

@@ -2,6 +2,7 @@ package dev.quorumcommit.twopc.consensus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -148,13 +149,72 @@ class ConsensusClientTest {
 
     @Test
     void theDecisionRegisterObeysTheFirstDecision() throws IOException {
-        ConsensusDecisionRegister register = new ConsensusDecisionRegister(client(startNodes(3), 3));
+        ConsensusDecisionRegister register = register(client(startNodes(3), 3), 1);
 
         assertThat(register.read("t1")).isEmpty();
         assertThat(register.decide("t1", Decision.ABORT)).isEqualTo(Decision.ABORT);
         assertThat(register.decide("t1", Decision.COMMIT)).isEqualTo(Decision.ABORT);
         assertThat(register.read("t1")).contains(Decision.ABORT);
         assertThat(cluster.kv).containsOnlyKeys("tx:t1:decision");
+    }
+
+    @Test
+    void decisionsTakenTogetherAreWrittenInOneRequestEachUnderItsOwnKey() throws Exception {
+        List<URI> uris = startNodes(1);
+        ConsensusDecisionRegister register = register(client(uris, 3), 1);
+        register.decide("taken", Decision.ABORT);
+        cluster.requests.clear();
+        nodes.get(0).stall(); // the next request waits until released: the decisions taken meanwhile queue behind it
+
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var first = threads.submit(() -> register.decide("t0", Decision.COMMIT));
+            await().until(() -> cluster.requests.size() == 1);
+            List<java.util.concurrent.Future<Decision>> queued = new ArrayList<>();
+            for (int i = 1; i <= 20; i++) {
+                String txId = "t" + i;
+                queued.add(threads.submit(() -> register.decide(txId, Decision.COMMIT)));
+            }
+            var late = threads.submit(() -> register.decide("taken", Decision.COMMIT));
+            Thread.sleep(200); // give the queued decisions every chance to leave early: they must not
+            assertThat(cluster.requests).hasSize(1);
+            nodes.get(0).release();
+
+            assertThat(first.get()).isEqualTo(Decision.COMMIT);
+            for (var decision : queued) {
+                assertThat(decision.get()).isEqualTo(Decision.COMMIT);
+            }
+            assertThat(late.get()).isEqualTo(Decision.ABORT); // the first decision stands, batch or not
+        }
+        assertThat(cluster.requests).containsExactly("POST batch @" + uris.get(0), "POST batch @" + uris.get(0));
+        for (int i = 0; i <= 20; i++) {
+            assertThat(cluster.kv.get("tx:t" + i + ":decision").get("value").asString()).isEqualTo("COMMIT");
+        }
+        assertThat(cluster.kv.get("tx:taken:decision").get("value").asString()).isEqualTo("ABORT");
+    }
+
+    @Test
+    void aBatchAppliedWhoseAnswerWasLostIsRetriedWithItsIdempotencyKeyAndAppliedOnce() throws IOException {
+        List<URI> uris = startNodes(2);
+        nodes.get(0).applyThenLoseAnswer();
+
+        assertThat(register(client(uris, 3), 2).decide("t1", Decision.COMMIT)).isEqualTo(Decision.COMMIT);
+        assertThat(cluster.requests).containsExactly("POST batch @" + uris.get(0), "POST batch @" + uris.get(1));
+        assertThat(cluster.idempotencyKeys).hasSize(2).doesNotContainNull().containsOnly(cluster.idempotencyKeys.get(0));
+        assertThat(cluster.index.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchThatFailsFailsEachOfItsDecisionsAsUnavailable() throws IOException {
+        List<URI> uris = startNodes(1);
+        nodes.get(0).loseQuorum("0");
+
+        assertThatThrownBy(() -> register(client(uris, 2), 2).decide("t1", Decision.COMMIT))
+                .isInstanceOf(ConsensusUnavailableException.class);
+        assertThat(cluster.kv).isEmpty();
+    }
+
+    private static ConsensusDecisionRegister register(ConsensusClient client, int inFlight) {
+        return new ConsensusDecisionRegister(client, inFlight, Thread::startVirtualThread);
     }
 
     private List<URI> startNodes(int count) throws IOException {

@@ -42,11 +42,13 @@ final class FakeConsensusNode implements AutoCloseable {
     private volatile String retryAfterWhenNoQuorum = null;
     private volatile boolean applyThenLoseAnswer;
     private volatile boolean applyThenCutAnswer;
+    private volatile java.util.concurrent.CountDownLatch stalled;
 
     FakeConsensusNode(Cluster cluster) throws IOException {
         this.cluster = cluster;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/kv/", this::kv);
+        server.createContext("/api/kv", this::batch);
         server.createContext("/api/cluster", exchange -> {
             ObjectNode answer = JSON.createObjectNode().put("role", "FOLLOWER");
             URI leader = cluster.leader;
@@ -76,6 +78,15 @@ final class FakeConsensusNode implements AutoCloseable {
     /** The next write is applied, then its 200 answer breaks off halfway through the body, as when the read times out. */
     void applyThenCutAnswer() {
         this.applyThenCutAnswer = true;
+    }
+
+    /** Batches received from now on wait, before they are applied, until {@link #release()}. */
+    void stall() {
+        this.stalled = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    void release() {
+        stalled.countDown();
     }
 
     @Override
@@ -148,6 +159,60 @@ final class FakeConsensusNode implements AutoCloseable {
             return;
         }
         send(exchange, status, answer);
+    }
+
+    /** POST /api/kv: put-if-absent only (all the register asks), the whole batch at one revision. */
+    private void batch(HttpExchange exchange) throws IOException {
+        cluster.requests.add(exchange.getRequestMethod() + " batch @" + uri());
+        if (retryAfterWhenNoQuorum != null) {
+            exchange.getResponseHeaders().add("Retry-After", retryAfterWhenNoQuorum);
+            send(exchange, 503, problem(503, "no quorum"));
+            return;
+        }
+        String idempotencyKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        cluster.idempotencyKeys.add(idempotencyKey);
+        JsonNode puts = JSON.readTree(exchange.getRequestBody()).path("puts");
+        java.util.concurrent.CountDownLatch stall = stalled;
+        if (stall != null) {
+            try {
+                stall.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ObjectNode answer;
+        synchronized (cluster) {
+            answer = idempotencyKey == null ? null : cluster.byIdempotencyKey.get(idempotencyKey);
+            if (answer == null) {
+                long revision = cluster.index.incrementAndGet();
+                answer = JSON.createObjectNode();
+                var results = answer.putArray("results");
+                for (JsonNode put : puts) {
+                    String key = put.path("key").asString();
+                    ObjectNode current = cluster.kv.get(key);
+                    if (current != null && put.path("ifAbsent").asBoolean(false)) {
+                        results.addObject().put("key", key).put("written", false)
+                                .setAll(java.util.Map.of("value", current.get("value"), "revision", current.get("revision")));
+                    } else {
+                        ObjectNode written = JSON.createObjectNode().put("key", key);
+                        written.set("value", put.get("value"));
+                        written.put("revision", revision);
+                        cluster.kv.put(key, written);
+                        results.addObject().put("key", key).put("written", true)
+                                .setAll(java.util.Map.of("value", put.get("value"), "revision", written.get("revision")));
+                    }
+                }
+                if (idempotencyKey != null) {
+                    cluster.byIdempotencyKey.put(idempotencyKey, answer);
+                }
+            }
+        }
+        if (applyThenLoseAnswer) {
+            applyThenLoseAnswer = false;
+            send(exchange, 503, problem(503, "leader lost before answering"));
+            return;
+        }
+        send(exchange, 200, answer);
     }
 
     private static ObjectNode problem(int status, String detail) {

@@ -1,0 +1,91 @@
+package dev.quorumcommit.twopc.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+
+class BatcherTest {
+
+    private final List<List<Integer>> sent = new CopyOnWriteArrayList<>();
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+
+    /** Answers each item with its square, after the gate opens; records each request. */
+    private final Function<List<Integer>, List<Integer>> squares = items -> {
+        sent.add(items);
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return items.stream().map(i -> i * i).toList();
+    };
+
+    @Test
+    void withoutLoadEachItemLeavesAtOnceAlone() {
+        Batcher<Integer, Integer> batcher = new Batcher<>(squares, 10, 1, Thread::startVirtualThread);
+
+        assertThat(batcher.call(3)).isEqualTo(9);
+        assertThat(batcher.call(4)).isEqualTo(16);
+        assertThat(sent).containsExactly(List.of(3), List.of(4));
+    }
+
+    @Test
+    void itemsSubmittedWhileTheRequestsAreInFlightLeaveTogetherEachWithItsOwnAnswerUpToTheBatchSize() throws Exception {
+        gate = new CountDownLatch(1);
+        Batcher<Integer, Integer> batcher = new Batcher<>(squares, 4, 2, Thread::startVirtualThread);
+        CompletableFuture<Integer> first = batcher.submit(1);
+        CompletableFuture<Integer> second = batcher.submit(2);
+        await().until(() -> sent.size() == 2); // both requests in flight, each with one item
+        List<CompletableFuture<Integer>> queued = new ArrayList<>();
+        for (int i = 3; i <= 8; i++) {
+            queued.add(batcher.submit(i));
+        }
+        Thread.sleep(100);
+        assertThat(sent).hasSize(2);
+
+        gate.countDown();
+        assertThat(first.get()).isEqualTo(1);
+        assertThat(second.get()).isEqualTo(4);
+        for (int i = 0; i < queued.size(); i++) {
+            assertThat(queued.get(i).get()).isEqualTo((i + 3) * (i + 3));
+        }
+        assertThat(sent.subList(2, sent.size())).allSatisfy(batch -> assertThat(batch).hasSizeBetween(1, 4));
+        assertThat(sent.subList(2, sent.size()).stream().flatMap(List::stream)).containsExactlyInAnyOrder(3, 4, 5, 6, 7, 8);
+        assertThat(sent.size()).isEqualTo(4); // six items queued behind two requests: two more requests of up to four
+    }
+
+    @Test
+    void aFailedRequestFailsEachOfItsItemsWithItsExceptionAndTheNextRequestGoesOn() {
+        IllegalStateException down = new IllegalStateException("down");
+        List<List<String>> requests = new CopyOnWriteArrayList<>();
+        Batcher<String, String> batcher = new Batcher<>(items -> {
+            requests.add(items);
+            if (items.contains("bad")) {
+                throw down;
+            }
+            return items;
+        }, 10, 1, Thread::startVirtualThread);
+
+        assertThatThrownBy(() -> batcher.call("bad")).isSameAs(down);
+        assertThat(batcher.call("good")).isEqualTo("good");
+        assertThat(requests).containsExactly(List.of("bad"), List.of("good"));
+    }
+
+    @Test
+    void anAnswerOfTheWrongLengthFailsTheBatchRatherThanMisassigningAnswers() {
+        Batcher<Integer, Integer> batcher = new Batcher<>(items -> List.of(), 10, 1, Thread::startVirtualThread);
+
+        assertThatThrownBy(() -> batcher.submit(1).get()).isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("a batch of 1 was answered with 0 results");
+    }
+}
