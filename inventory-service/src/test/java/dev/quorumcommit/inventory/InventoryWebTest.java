@@ -140,9 +140,82 @@ class InventoryWebTest {
     }
 
     @Test
+    void batchedRoutesAnswerEachTransactionAsItsOwnRouteWould() throws Exception {
+        String sku = restocked(5);
+        String[] tx = {UUID.randomUUID().toString(), UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                UUID.randomUUID().toString()};
+        mvc.perform(post("/internal/2pc/prepares").contentType(MediaType.APPLICATION_JSON).content("""
+                        {"prepares": [{"txId": "%s", "sku": "%s", "quantity": 2},
+                                      {"txId": "%s", "sku": "%s", "quantity": 2},
+                                      {"txId": "%s", "sku": "%s", "quantity": 2},
+                                      {"txId": "%s", "sku": "NO-SUCH-SKU", "quantity": 1}]}"""
+                        .formatted(tx[0], sku, tx[1], sku, tx[2], sku, tx[3])))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.votes[0].txId").value(tx[0]))
+                .andExpect(jsonPath("$.votes[1].txId").value(tx[1]))
+                .andExpect(jsonPath("$.votes[2].txId").value(tx[2]))
+                .andExpect(jsonPath("$.votes[3].vote").value("NO"))
+                .andExpect(jsonPath("$.votes[3].reason").value(containsString("NO-SUCH-SKU")))
+                // five units, three asks of two: whichever ran first, exactly two of the three got theirs
+                .andExpect(jsonPath("$.votes[?(@.vote == 'YES')]", org.hamcrest.Matchers.hasSize(2)))
+                .andExpect(jsonPath("$.votes[?(@.vote == 'NO' && @.reason =~ /not enough stock.*/)]",
+                        org.hamcrest.Matchers.hasSize(1)));
+        mvc.perform(get("/api/inventory/" + sku)).andExpect(jsonPath("$.available").value(1))
+                .andExpect(jsonPath("$.reserved").value(4));
+
+        String yes = mvc.perform(get("/internal/2pc/transactions/" + tx[0])).andReturn().getResponse().getContentAsString();
+        String committed = yes.contains("PREPARED") ? tx[0] : tx[1];
+        String aborted = committed.equals(tx[0]) ? tx[1] : tx[0];
+        if (!mvc.perform(get("/internal/2pc/transactions/" + aborted)).andReturn().getResponse().getContentAsString()
+                .contains("PREPARED")) {
+            aborted = tx[2];
+        }
+        String unknown = UUID.randomUUID().toString();
+        mvc.perform(post("/internal/2pc/decisions").contentType(MediaType.APPLICATION_JSON).content("""
+                        {"decisions": [{"txId": "%s", "decision": "COMMIT"}, {"txId": "%s", "decision": "ABORT"},
+                                       {"txId": "%s", "decision": "COMMIT"}, {"txId": "%s", "decision": "ABORT"}]}"""
+                        .formatted(committed, aborted, unknown, committed)))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.results[0].status").value(200))
+                .andExpect(jsonPath("$.results[0].state").value("COMMITTED"))
+                .andExpect(jsonPath("$.results[1].status").value(200))
+                .andExpect(jsonPath("$.results[1].state").value("ABORTED"))
+                .andExpect(jsonPath("$.results[2].status").value(404))
+                .andExpect(jsonPath("$.results[2].detail").value(containsString(unknown)))
+                .andExpect(jsonPath("$.results[3].txId").value(committed))
+                .andExpect(jsonPath("$.results[3].status").value(org.hamcrest.Matchers.anyOf(
+                        org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(409))));
+        mvc.perform(get("/api/inventory/" + sku)).andExpect(jsonPath("$.available").value(3))
+                .andExpect(jsonPath("$.reserved").value(0));
+        mvc.perform(get("/internal/2pc/transactions/" + committed)).andExpect(jsonPath("$.state").value("COMMITTED"));
+        mvc.perform(get("/internal/2pc/transactions/" + unknown)).andExpect(status().isNotFound());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "/internal/2pc/prepares  | {}                                                                   | prepares",
+            "/internal/2pc/prepares  | {\"prepares\": []}                                                   | prepares",
+            "/internal/2pc/prepares  | {\"prepares\": [{\"txId\": \"ok-1\", \"sku\": \"A\", \"quantity\": 1}, {\"txId\": \"ok-2\", \"sku\": \"A\", \"quantity\": 0}]} | quantity",
+            "/internal/2pc/prepares  | {\"prepares\": [{\"txId\": \"bad tx\", \"sku\": \"A\", \"quantity\": 1}]} | txId",
+            "/internal/2pc/decisions | {\"decisions\": [{\"txId\": \"ok-1\", \"decision\": \"MAYBE\"}]} | ",
+            "/internal/2pc/decisions | {\"decisions\": [{\"txId\": \"ok-1\"}]}                         | decision",
+            "/internal/2pc/decisions | not json                                                             | ",
+    })
+    void badBatchesAre400sAndChangeNothing(String route, String body, String named) throws Exception {
+        String sku = restocked(3);
+        mvc.perform(post(route).contentType(MediaType.APPLICATION_JSON).content(body.replace("\"A\"", "\"" + sku + "\"")))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value(containsString(named == null ? "" : named)));
+        mvc.perform(get("/internal/2pc/transactions/ok-1")).andExpect(status().isNotFound());
+        mvc.perform(get("/api/inventory/" + sku)).andExpect(jsonPath("$.available").value(3));
+    }
+
+    @Test
     void swaggerDescribesTheInternalRoutes() throws Exception {
         mvc.perform(get("/v3/api-docs")).andExpect(status().isOk())
                 .andExpect(content().string(containsString("/internal/2pc/transactions/{txId}/prepare")))
+                .andExpect(content().string(containsString("/internal/2pc/prepares")))
+                .andExpect(content().string(containsString("/internal/2pc/decisions")))
                 .andExpect(content().string(containsString("internal: 2PC participant")));
     }
 }

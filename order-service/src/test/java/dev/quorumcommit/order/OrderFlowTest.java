@@ -212,6 +212,7 @@ class OrderFlowTest {
         // 6 s for it, past the 3 s prepare limit, and their aborts would hand back units after the others
         // were refused. Admitted 8 at a time, each prepare waits at most 0.8 s.
         inventory.prepareMillis = 100;
+        int requestsBefore = inventory.prepareRequests.size();
         List<Future<MvcResult>> results = new ArrayList<>();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 60; i++) {
@@ -233,6 +234,10 @@ class OrderFlowTest {
         assertThat(confirmed).as("confirmed; the others said %s", reasons).isEqualTo(30);
         assertThat(reasons).hasSize(30).allMatch(reason -> reason.contains("not enough stock"));
         assertThat(inventory.available.get(sku)).isZero();
+        // The prepares of the orders in flight together shared HTTP requests: 60 prepares in far fewer.
+        List<Integer> requests = inventory.prepareRequests.subList(requestsBefore, inventory.prepareRequests.size());
+        assertThat(requests.stream().mapToInt(Integer::intValue).sum()).isEqualTo(60);
+        assertThat(requests).as("prepares per request").hasSizeLessThan(30);
     }
 
     @Test

@@ -34,6 +34,8 @@ final class StubInventory implements AutoCloseable {
     StubInventory() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/internal/2pc/transactions/", this::handle);
+        server.createContext("/internal/2pc/prepares", this::handleBatch);
+        server.createContext("/internal/2pc/decisions", this::handleBatch);
         server.start();
     }
 
@@ -41,45 +43,78 @@ final class StubInventory implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Prepares per HTTP request received: how well order-service batches them. */
+    final List<Integer> prepareRequests = new CopyOnWriteArrayList<>();
+
     private synchronized void handle(HttpExchange exchange) throws IOException {
         String[] parts = exchange.getRequestURI().getPath().split("/");
         String txId = parts[4];
         String op = parts[5];
         calls.add(op + " " + txId);
+        if (op.equals("prepare")) {
+            prepareRequests.add(1);
+        }
         if (down) {
             send(exchange, 503, "{\"status\":503,\"title\":\"down\"}");
             return;
         }
         switch (op) {
             case "prepare" -> {
-                pause(prepareMillis);
                 JsonNode body = JSON.readTree(exchange.getRequestBody());
-                String sku = body.get("sku").asString();
-                int quantity = body.get("quantity").asInt();
-                Integer stock = available.get(sku);
-                if (stock == null || stock < quantity) {
-                    String reason = stock == null ? "unknown SKU '" + sku + "'" : "not enough stock for SKU '" + sku + "'";
-                    send(exchange, 200, "{\"txId\":\"" + txId + "\",\"vote\":\"NO\",\"reason\":\"" + reason + "\"}");
-                    return;
-                }
-                if (held.putIfAbsent(txId, new String[] {sku, String.valueOf(quantity)}) == null) {
-                    available.merge(sku, -quantity, Integer::sum);
-                    reserved.merge(sku, quantity, Integer::sum);
-                }
-                send(exchange, 200, "{\"txId\":\"" + txId + "\",\"vote\":\"YES\"}");
+                send(exchange, 200, prepare(txId, body.get("sku").asString(), body.get("quantity").asInt()));
             }
-            case "commit", "abort" -> {
-                String[] hold = held.remove(txId);
-                if (hold != null) {
-                    reserved.merge(hold[0], -Integer.parseInt(hold[1]), Integer::sum);
-                    if (op.equals("abort")) {
-                        available.merge(hold[0], Integer.parseInt(hold[1]), Integer::sum);
-                    }
-                }
-                send(exchange, 200, "{\"txId\":\"" + txId + "\",\"state\":\"DONE\"}");
-            }
+            case "commit", "abort" -> send(exchange, 200, decide(op, txId));
             default -> send(exchange, 404, "{}");
         }
+    }
+
+    /** POST /internal/2pc/prepares and /decisions: each item as its single route would answer it. */
+    private synchronized void handleBatch(HttpExchange exchange) throws IOException {
+        boolean prepares = exchange.getRequestURI().getPath().endsWith("/prepares");
+        JsonNode items = JSON.readTree(exchange.getRequestBody()).path(prepares ? "prepares" : "decisions");
+        if (prepares) {
+            prepareRequests.add(items.size());
+        }
+        List<String> answers = new java.util.ArrayList<>();
+        for (JsonNode item : items) {
+            String txId = item.get("txId").asString();
+            String op = prepares ? "prepare" : item.get("decision").asString().equals("COMMIT") ? "commit" : "abort";
+            calls.add(op + " " + txId);
+            if (!down) {
+                answers.add(prepares ? prepare(txId, item.get("sku").asString(), item.get("quantity").asInt())
+                        : decide(op, txId).replace("{", "{\"status\":200,"));
+            }
+        }
+        if (down) {
+            send(exchange, 503, "{\"status\":503,\"title\":\"down\"}");
+            return;
+        }
+        send(exchange, 200, "{\"" + (prepares ? "votes" : "results") + "\":[" + String.join(",", answers) + "]}");
+    }
+
+    private String prepare(String txId, String sku, int quantity) {
+        pause(prepareMillis);
+        Integer stock = available.get(sku);
+        if (stock == null || stock < quantity) {
+            String reason = stock == null ? "unknown SKU '" + sku + "'" : "not enough stock for SKU '" + sku + "'";
+            return "{\"txId\":\"" + txId + "\",\"vote\":\"NO\",\"reason\":\"" + reason + "\"}";
+        }
+        if (held.putIfAbsent(txId, new String[] {sku, String.valueOf(quantity)}) == null) {
+            available.merge(sku, -quantity, Integer::sum);
+            reserved.merge(sku, quantity, Integer::sum);
+        }
+        return "{\"txId\":\"" + txId + "\",\"vote\":\"YES\"}";
+    }
+
+    private String decide(String op, String txId) {
+        String[] hold = held.remove(txId);
+        if (hold != null) {
+            reserved.merge(hold[0], -Integer.parseInt(hold[1]), Integer::sum);
+            if (op.equals("abort")) {
+                available.merge(hold[0], Integer.parseInt(hold[1]), Integer::sum);
+            }
+        }
+        return "{\"txId\":\"" + txId + "\",\"state\":\"" + (op.equals("commit") ? "COMMITTED" : "ABORTED") + "\"}";
     }
 
     private static void pause(long millis) {

@@ -32,6 +32,12 @@ class ParticipantConfiguration {
         return GroupCommit.forJpa("inventory", transactions, entities, 64);
     }
 
+    /** Runs the items of a batched request at once (they wait on the group commit, so virtual threads). */
+    @Bean(destroyMethod = "shutdownNow")
+    java.util.concurrent.ExecutorService participantBatchThreads() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("participant-batch-", 0).factory());
+    }
+
     @Bean
     Barrier barrier(JpaBarrierStore store, StockEffects effects, Clock clock) {
         return new Barrier(store, effects, clock);

@@ -1,19 +1,26 @@
 package dev.quorumcommit.order.participant;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 import dev.quorumcommit.twopc.Vote;
 import dev.quorumcommit.twopc.VoteReply;
+import dev.quorumcommit.twopc.batch.Batcher;
 import dev.quorumcommit.twopc.coordinator.Branch;
 import dev.quorumcommit.twopc.coordinator.ParticipantChannel;
 import dev.quorumcommit.twopc.http.PooledHttp;
@@ -23,6 +30,11 @@ import dev.quorumcommit.twopc.http.PooledHttp;
  * breaker: once inventory is known to be down, orders are rejected at once with a clear reason
  * instead of each waiting out a timeout. Prepare is not retried (its time limit is the
  * coordinator's); commit and abort are retried by phase two, never here.
+ * <p>
+ * The calls of all the orders in flight are {@link Batcher batched}: the prepares that wait together go
+ * as one {@code POST /internal/2pc/prepares}, the decisions as one {@code POST /internal/2pc/decisions}.
+ * Each order still sees its own call, with its own answer, breaker and time limit; it only shares the
+ * HTTP request, which is most of what a call costs both services.
  */
 @Component
 public class InventoryClient implements ParticipantChannel {
@@ -31,11 +43,18 @@ public class InventoryClient implements ParticipantChannel {
 
     private final RestClient http;
     private final CircuitBreaker breaker;
+    private final Batcher<Map<String, Object>, VoteBody> prepares;
+    private final Batcher<Map<String, Object>, DecisionResult> decisions;
 
     InventoryClient(InventoryProperties properties, RestClient.Builder builder, CircuitBreakerRegistry breakers) {
         this.http = builder.clone().baseUrl(properties.url().toString())
                 .requestFactory(PooledHttp.requestFactory(properties.connectTimeout(), properties.readTimeout())).build();
         this.breaker = breakers.circuitBreaker(NAME);
+        Executor senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("inventory-batch-", 0).factory());
+        this.prepares = new Batcher<>(items -> send("/internal/2pc/prepares", "prepares", items, VoteBatch.class).votes(),
+                MAX_BATCH, properties.requestsInFlight(), senders);
+        this.decisions = new Batcher<>(items -> send("/internal/2pc/decisions", "decisions", items, DecisionResults.class)
+                .results(), MAX_BATCH, properties.requestsInFlight(), senders);
     }
 
     public Branch branch(String sku, int quantity) {
@@ -44,9 +63,7 @@ public class InventoryClient implements ParticipantChannel {
 
     VoteReply prepare(String txId, String sku, int quantity) {
         try {
-            VoteBody vote = guarded(() -> http.post().uri("/internal/2pc/transactions/{txId}/prepare", txId)
-                    .contentType(MediaType.APPLICATION_JSON).body(Map.of("sku", sku, "quantity", quantity))
-                    .retrieve().body(VoteBody.class));
+            VoteBody vote = guarded(() -> prepares.call(Map.<String, Object>of("txId", txId, "sku", sku, "quantity", quantity)));
             return vote != null && vote.vote() == Vote.YES ? VoteReply.yes()
                     : VoteReply.no(vote == null || vote.reason() == null ? "inventory said no" : vote.reason());
         } catch (CallNotPermittedException e) {
@@ -65,18 +82,51 @@ public class InventoryClient implements ParticipantChannel {
 
     @Override
     public void commit(String txId) {
-        guarded(() -> http.post().uri("/internal/2pc/transactions/{txId}/commit", txId).retrieve().toBodilessEntity());
+        decide(txId, "COMMIT");
     }
 
     @Override
     public void abort(String txId) {
-        guarded(() -> http.post().uri("/internal/2pc/transactions/{txId}/abort", txId).retrieve().toBodilessEntity());
+        decide(txId, "ABORT");
+    }
+
+    /** Throws what the single route's answer would have thrown: a 404 or 409 is a client error, phase two's to judge. */
+    private void decide(String txId, String decision) {
+        DecisionResult result = guarded(() -> decisions.call(Map.<String, Object>of("txId", txId, "decision", decision)));
+        HttpStatusCode status = HttpStatusCode.valueOf(result.status());
+        if (status.is4xxClientError()) {
+            throw HttpClientErrorException.create(result.detail(), status, "", HttpHeaders.EMPTY, null, null);
+        }
+        if (!status.is2xxSuccessful()) {
+            throw HttpServerErrorException.create(result.detail(), status, "", HttpHeaders.EMPTY, null, null);
+        }
+    }
+
+    private <T> T send(String route, String field, List<Map<String, Object>> items, Class<T> answer) {
+        T body = http.post().uri(route).contentType(MediaType.APPLICATION_JSON).body(Map.of(field, items))
+                .retrieve().body(answer);
+        if (body == null) {
+            throw new IllegalStateException(route + " answered with no body");
+        }
+        return body;
     }
 
     private <T> T guarded(Supplier<T> call) {
         return breaker.executeSupplier(call);
     }
 
+    /** The most calls one request carries (inventory takes up to 256). */
+    private static final int MAX_BATCH = 256;
+
     record VoteBody(String txId, Vote vote, String reason) {
+    }
+
+    record VoteBatch(List<VoteBody> votes) {
+    }
+
+    record DecisionResult(String txId, int status, String state, String detail) {
+    }
+
+    record DecisionResults(List<DecisionResult> results) {
     }
 }
