@@ -63,13 +63,14 @@ public class OrderParticipant implements PhaseTwoHandler, Recoverable, BranchEff
     /**
      * The order's branch as the coordinator runs it: local, so its prepare runs inside the local transaction
      * that records the transaction, and writeOrder (the order row, PENDING) goes into that same commit. The
-     * txId is new and known to nobody else yet, so no other call can race this prepare on the barrier's key.
+     * txId is new and known to nobody else yet, so no other call can race this prepare on the barrier's key,
+     * and the order is pending: it was written so a moment ago, in this local transaction, which nobody else
+     * sees yet. So the vote is YES without reading the order back (a query that cost every order a flush).
      */
     public Branch branch(Runnable writeOrder) {
         return Branch.local(NAME, txId -> {
             writeOrder.run();
-            return barrier.prepare(txId,
-                    () -> ledger.isPending(txId) ? VoteReply.yes() : VoteReply.no("the order is no longer pending"));
+            return barrier.prepare(txId, VoteReply::yes);
         });
     }
 
