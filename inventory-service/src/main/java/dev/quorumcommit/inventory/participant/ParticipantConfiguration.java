@@ -25,14 +25,11 @@ class ParticipantConfiguration {
         return new JpaBarrierStore(entities);
     }
 
-    /**
-     * The participant's local commits: prepares and commits arriving together share one. One committer: every
-     * order of a SKU updates that SKU's row, so a second group would only wait for the first's row lock.
-     */
+    /** The participant's local commits: prepares and commits arriving together share one. */
     @Bean(destroyMethod = "close")
     GroupCommit groupCommit(org.springframework.transaction.support.TransactionTemplate transactions,
             EntityManager entities) {
-        return GroupCommit.forJpa("inventory", transactions, entities, 64, 1);
+        return GroupCommit.forJpa("inventory", transactions, entities, 64);
     }
 
     /** Runs the items of a batched request at once (they wait on the group commit, so virtual threads). */

@@ -39,13 +39,10 @@ class CoordinatorConfiguration {
     /**
      * The local commits of the orders being placed: each order's record-and-prepare, decide-and-confirm and
      * acknowledgement, grouped with those of the other orders in flight (up to the bulkhead's 32 at once).
-     * Two committers: an order's local transactions touch only its own rows, so two groups commit side by
-     * side, and an order's step waits for at most the group ahead of it on one thread instead of for every
-     * group queued (with one, that thread was 70 % of order-service's CPU, and most of an order's latency).
      */
     @Bean(destroyMethod = "close")
     GroupCommit groupCommit(TransactionTemplate local, EntityManager entities) {
-        return GroupCommit.forJpa("orders", local, entities, 64, 2);
+        return GroupCommit.forJpa("orders", local, entities, 64);
     }
 
     /** Runs the recovery passes, one at a time. */

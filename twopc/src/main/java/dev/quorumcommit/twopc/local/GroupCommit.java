@@ -37,12 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <li>A caller already inside a transaction runs its unit there and then (joining it, as Spring's
  * default propagation would), never waiting for the committer thread it might be running on.</li>
  * </ul>
- * Units run on committer threads, one group per thread at a time. With one committer (inventory's) a
- * service's hot rows (the SKU's row) are locked by one transaction at a time instead of by thirty queued on
- * each other. A service whose units touch rows of their own (order-service: each order's record and
- * order row) can run more: the groups then commit side by side, as the same units would without
- * grouping, and the rare two groups that lock each other's rows are resolved as any two transactions
- * are (H2 times one out, and its units are run again alone).
+ * Units run on one platform thread, so the service's hot rows (inventory's SKU row) are locked by one
+ * transaction at a time instead of by thirty queued on each other.
  */
 public class GroupCommit implements AutoCloseable {
 
@@ -52,27 +48,23 @@ public class GroupCommit implements AutoCloseable {
     private final Runnable betweenUnits;
     private final int maxUnits;
     private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
-    private final List<Thread> committers;
-    private final Unit<Void> stop = new Unit<>(() -> null, null); // handed in by close(), once per committer: each ends there
+    private final Thread committer;
+    private final Unit<Void> stop = new Unit<>(() -> null, null); // handed in by close(): the committer ends there
     private volatile boolean closed;
 
     /**
      * @param betweenUnits run inside the group's transaction after each unit (JPA: {@code flush(); clear()})
      * @param maxUnits     the most units one transaction takes, so that one commit does not keep the
      *                     units queued behind it waiting for long
-     * @param committers   how many groups may run at once, each in its own transaction on its own thread
      */
-    public GroupCommit(String name, TransactionTemplate transactions, Runnable betweenUnits, int maxUnits,
-            int committers) {
-        if (maxUnits < 1 || committers < 1) {
-            throw new IllegalArgumentException("maxUnits and committers must be at least 1");
+    public GroupCommit(String name, TransactionTemplate transactions, Runnable betweenUnits, int maxUnits) {
+        if (maxUnits < 1) {
+            throw new IllegalArgumentException("maxUnits must be at least 1");
         }
         this.transactions = transactions;
         this.betweenUnits = betweenUnits;
         this.maxUnits = maxUnits;
-        this.committers = java.util.stream.IntStream.range(0, committers)
-                .mapToObj(i -> Thread.ofPlatform().name("group-commit-" + name + "-" + i).daemon().start(this::commitLoop))
-                .toList();
+        this.committer = Thread.ofPlatform().name("group-commit-" + name).daemon().start(this::commitLoop);
     }
 
     /**
@@ -83,11 +75,11 @@ public class GroupCommit implements AutoCloseable {
      * @param entities the shared (transaction-bound) EntityManager
      */
     public static GroupCommit forJpa(String name, TransactionTemplate transactions, EntityManager entities,
-            int maxUnits, int committers) {
+            int maxUnits) {
         return new GroupCommit(name, transactions, () -> {
             entities.flush();
             entities.clear();
-        }, maxUnits, committers);
+        }, maxUnits);
     }
 
     /**
@@ -114,15 +106,13 @@ public class GroupCommit implements AutoCloseable {
         return queue.size();
     }
 
-    /** Lets the units running finish, then fails every unit still waiting. */
+    /** Lets the unit running finish, then fails every unit still waiting. */
     @Override
     public void close() {
         closed = true;
-        committers.forEach(c -> queue.add(stop));
+        queue.add(stop);
         try {
-            for (Thread committer : committers) {
-                committer.join(10_000);
-            }
+            committer.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -139,13 +129,12 @@ public class GroupCommit implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (closed) { // what is still queued is failed by close(), which is waiting for the committers to end
-                if (group.getFirst() != stop) {
-                    queue.add(group.getFirst());
-                }
+            queue.drainTo(group, maxUnits - 1);
+            boolean stopping = group.remove(stop);
+            if (stopping) {
+                queue.addAll(group); // failed by close(), which is waiting for this thread to end
                 return;
             }
-            drainUpTo(group, maxUnits);
             try {
                 commit(group);
             } catch (Throwable e) { // the loop must outlive anything a unit throws, Errors included
@@ -153,15 +142,6 @@ public class GroupCommit implements AutoCloseable {
                 group.forEach(u -> u.result.completeExceptionally(e));
             }
             group.clear();
-        }
-    }
-
-    /** Takes waiting units until the group is full or the next is a stop, which stays queued for its committer. */
-    private void drainUpTo(List<Unit<?>> group, int size) {
-        for (Unit<?> next; group.size() < size && (next = queue.peek()) != null && next != stop; ) {
-            if (queue.remove(next)) {
-                group.add(next);
-            }
         }
     }
 

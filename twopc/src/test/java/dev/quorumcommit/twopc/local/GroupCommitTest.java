@@ -49,7 +49,7 @@ class GroupCommitTest {
             }
         };
         transactions = new TransactionTemplate(manager);
-        groupCommit = new GroupCommit("test", transactions, () -> { }, 64, 1);
+        groupCommit = new GroupCommit("test", transactions, () -> { }, 64);
     }
 
     @AfterEach
@@ -153,20 +153,6 @@ class GroupCommitTest {
             }
         }, callers);
         assertThat(seen.get(5, TimeUnit.SECONDS)).isEqualTo("tx-42");
-    }
-
-    @Test
-    void withTwoCommittersAGroupHeldUpDoesNotHoldUpTheNextAndCloseEndsBoth() throws Exception {
-        groupCommit.close();
-        groupCommit = new GroupCommit("two", transactions, () -> { }, 64, 2);
-        CountDownLatch release = holdTheCommitter();
-
-        assertThat(submit(() -> insert("meanwhile")).get(5, TimeUnit.SECONDS)).isEqualTo("meanwhile");
-        assertThat(ids()).containsExactly("meanwhile"); // the held group has not committed yet
-        release.countDown();
-        await().atMost(Duration.ofSeconds(5)).until(() -> ids().size() == 2);
-        CompletableFuture.runAsync(groupCommit::close).get(5, TimeUnit.SECONDS);
-        assertThatThrownBy(() -> groupCommit.execute(() -> insert("after"))).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
