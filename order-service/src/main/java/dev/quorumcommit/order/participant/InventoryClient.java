@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -41,20 +42,25 @@ public class InventoryClient implements ParticipantChannel {
 
     public static final String NAME = "inventory";
 
+    /** The most calls one request carries (inventory takes up to 256). */
+    private static final int MAX_BATCH = 256;
+
     private final RestClient http;
     private final CircuitBreaker breaker;
-    private final Batcher<Map<String, Object>, VoteBody> prepares;
-    private final Batcher<Map<String, Object>, DecisionResult> decisions;
+    private final Batcher<PrepareCall, VoteBody> prepares;
+    private final Batcher<DecisionCall, DecisionResult> decisions;
 
     InventoryClient(InventoryProperties properties, RestClient.Builder builder, CircuitBreakerRegistry breakers) {
         this.http = builder.clone().baseUrl(properties.url().toString())
                 .requestFactory(PooledHttp.requestFactory(properties.connectTimeout(), properties.readTimeout())).build();
         this.breaker = breakers.circuitBreaker(NAME);
         Executor senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("inventory-batch-", 0).factory());
-        this.prepares = new Batcher<>(items -> send("/internal/2pc/prepares", "prepares", items, VoteBatch.class).votes(),
+        this.prepares = new Batcher<>(calls -> matched(calls, PrepareCall::txId,
+                send("/internal/2pc/prepares", "prepares", calls, VoteBatch.class).votes(), VoteBody::txId),
                 MAX_BATCH, properties.requestsInFlight(), senders);
-        this.decisions = new Batcher<>(items -> send("/internal/2pc/decisions", "decisions", items, DecisionResults.class)
-                .results(), MAX_BATCH, properties.requestsInFlight(), senders);
+        this.decisions = new Batcher<>(calls -> matched(calls, DecisionCall::txId,
+                send("/internal/2pc/decisions", "decisions", calls, DecisionResults.class).results(), DecisionResult::txId),
+                MAX_BATCH, properties.requestsInFlight(), senders);
     }
 
     public Branch branch(String sku, int quantity) {
@@ -63,7 +69,7 @@ public class InventoryClient implements ParticipantChannel {
 
     VoteReply prepare(String txId, String sku, int quantity) {
         try {
-            VoteBody vote = guarded(() -> prepares.call(Map.<String, Object>of("txId", txId, "sku", sku, "quantity", quantity)));
+            VoteBody vote = guarded(() -> prepares.call(new PrepareCall(txId, sku, quantity)));
             return vote != null && vote.vote() == Vote.YES ? VoteReply.yes()
                     : VoteReply.no(vote == null || vote.reason() == null ? "inventory said no" : vote.reason());
         } catch (CallNotPermittedException e) {
@@ -92,7 +98,7 @@ public class InventoryClient implements ParticipantChannel {
 
     /** Throws what the single route's answer would have thrown: a 404 or 409 is a client error, phase two's to judge. */
     private void decide(String txId, String decision) {
-        DecisionResult result = guarded(() -> decisions.call(Map.<String, Object>of("txId", txId, "decision", decision)));
+        DecisionResult result = guarded(() -> decisions.call(new DecisionCall(txId, decision)));
         HttpStatusCode status = HttpStatusCode.valueOf(result.status());
         if (status.is4xxClientError()) {
             throw HttpClientErrorException.create(result.detail(), status, "", HttpHeaders.EMPTY, null, null);
@@ -102,8 +108,8 @@ public class InventoryClient implements ParticipantChannel {
         }
     }
 
-    private <T> T send(String route, String field, List<Map<String, Object>> items, Class<T> answer) {
-        T body = http.post().uri(route).contentType(MediaType.APPLICATION_JSON).body(Map.of(field, items))
+    private <T> T send(String route, String field, List<?> calls, Class<T> answer) {
+        T body = http.post().uri(route).contentType(MediaType.APPLICATION_JSON).body(Map.of(field, calls))
                 .retrieve().body(answer);
         if (body == null) {
             throw new IllegalStateException(route + " answered with no body");
@@ -111,12 +117,27 @@ public class InventoryClient implements ParticipantChannel {
         return body;
     }
 
+    /** Answers are matched to calls by position; a batch whose answers name other transactions fails whole. */
+    private static <C, A> List<A> matched(List<C> calls, Function<C, String> asked, List<A> answers,
+            Function<A, String> answered) {
+        for (int i = 0; i < Math.min(calls.size(), answers.size()); i++) {
+            if (!asked.apply(calls.get(i)).equals(answered.apply(answers.get(i)))) {
+                throw new IllegalStateException("inventory answered for " + answered.apply(answers.get(i)) + " where "
+                        + asked.apply(calls.get(i)) + " was asked");
+            }
+        }
+        return answers;
+    }
+
     private <T> T guarded(Supplier<T> call) {
         return breaker.executeSupplier(call);
     }
 
-    /** The most calls one request carries (inventory takes up to 256). */
-    private static final int MAX_BATCH = 256;
+    record PrepareCall(String txId, String sku, int quantity) {
+    }
+
+    record DecisionCall(String txId, String decision) {
+    }
 
     record VoteBody(String txId, Vote vote, String reason) {
     }
