@@ -1,5 +1,7 @@
 package dev.quorumcommit.consensus.kv;
 
+import java.util.List;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
@@ -8,8 +10,6 @@ import dev.quorumcommit.consensus.web.ApiProblem;
 import dev.quorumcommit.consensus.web.RawJson;
 import dev.quorumcommit.consensus.web.Requests;
 import io.swagger.v3.oas.annotations.media.Schema;
-import java.util.List;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;

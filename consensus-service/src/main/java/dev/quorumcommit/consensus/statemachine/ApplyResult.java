@@ -1,5 +1,7 @@
 package dev.quorumcommit.consensus.statemachine;
 
+import java.util.List;
+
 /**
  * What applying one log entry answered. Deterministic: every replica computes the same result for
  * the same entry, so the leader can answer the client with its own.
@@ -21,9 +23,9 @@ public sealed interface ApplyResult {
     /**
      * A {@link Command.PutBatch}: for each of its puts in order, {@link KvWritten} or {@link KvConflict}.
      */
-    record KvBatchApplied(java.util.List<ApplyResult> results) implements ApplyResult {
+    record KvBatchApplied(List<ApplyResult> results) implements ApplyResult {
         public KvBatchApplied {
-            results = java.util.List.copyOf(results);
+            results = List.copyOf(results);
         }
     }
 

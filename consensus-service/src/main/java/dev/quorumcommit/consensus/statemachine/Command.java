@@ -1,5 +1,6 @@
 package dev.quorumcommit.consensus.statemachine;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -57,9 +58,9 @@ public sealed interface Command {
      * pays for one request and one entry instead of one each. The puts carry no idempotency key or time of
      * their own; the batch's are the ones that count.
      */
-    record PutBatch(java.util.List<Put> puts, String idempotencyKey, long proposedAtMillis) implements Command {
+    record PutBatch(List<Put> puts, String idempotencyKey, long proposedAtMillis) implements Command {
         public PutBatch {
-            puts = java.util.List.copyOf(puts);
+            puts = List.copyOf(puts);
             if (puts.isEmpty()) {
                 throw new IllegalArgumentException("a batch needs at least one put");
             }

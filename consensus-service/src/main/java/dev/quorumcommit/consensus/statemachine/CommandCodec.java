@@ -6,6 +6,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The bytes of a {@link Command} inside a log entry.
@@ -111,7 +113,7 @@ public final class CommandCodec {
         if (count < 1 || count > in.available()) { // every put takes more than one byte: a bad count, not a huge list
             throw new IllegalArgumentException("a put batch of " + count + " puts");
         }
-        java.util.List<Command.Put> puts = new java.util.ArrayList<>(count);
+        List<Command.Put> puts = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             puts.add(readPut(in, null, proposedAt));
         }

@@ -3,6 +3,8 @@ package dev.quorumcommit.consensus.statemachine;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /** An {@link ApplyResult} as bytes: the idempotency table keeps first answers, and snapshots carry them. */
 final class ResultCodec {
@@ -70,7 +72,7 @@ final class ResultCodec {
                 if (count < 1 || count > in.available()) {
                     throw new IOException("a batch answer of " + count + " results");
                 }
-                java.util.List<ApplyResult> results = new java.util.ArrayList<>(count);
+                List<ApplyResult> results = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
                     results.add(read(in));
                 }

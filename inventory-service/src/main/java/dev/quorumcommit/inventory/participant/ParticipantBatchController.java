@@ -11,6 +11,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -64,9 +66,8 @@ class ParticipantBatchController {
     @Schema(description = "One transaction's prepare: its id, and what to reserve")
     record PrepareItem(
             @NotNull @Pattern(regexp = ParticipantController.TX_ID, message = ParticipantController.TX_ID_MESSAGE) String txId,
-            @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1 to 64 letters, digits, '.', '_' or '-'")
-            String sku,
-            @NotNull @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(1_000_000) Integer quantity) {
+            @NotNull @Pattern(regexp = PrepareRequest.SKU, message = PrepareRequest.SKU_RULE) String sku,
+            @NotNull @Min(1) @Max(PrepareRequest.MAX_QUANTITY) Integer quantity) {
     }
 
     @Schema(description = "One vote per prepare, in the order of the request")

@@ -1,6 +1,7 @@
 package dev.quorumcommit.inventory.participant;
 
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -34,7 +35,7 @@ class ParticipantConfiguration {
 
     /** Runs the items of a batched request at once (they wait on the group commit, so virtual threads). */
     @Bean(destroyMethod = "shutdownNow")
-    java.util.concurrent.ExecutorService participantBatchThreads() {
+    ExecutorService participantBatchThreads() {
         return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("participant-batch-", 0).factory());
     }
 

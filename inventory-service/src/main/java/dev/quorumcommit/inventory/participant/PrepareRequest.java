@@ -8,7 +8,11 @@ import jakarta.validation.constraints.Pattern;
 
 @Schema(description = "What to reserve for the transaction")
 record PrepareRequest(
-        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1 to 64 letters, digits, '.', '_' or '-'")
-        @Schema(example = "BOOK-42") String sku,
-        @NotNull @Min(1) @Max(1_000_000) @Schema(example = "2") Integer quantity) {
+        @NotNull @Pattern(regexp = SKU, message = SKU_RULE) @Schema(example = "BOOK-42") String sku,
+        @NotNull @Min(1) @Max(MAX_QUANTITY) @Schema(example = "2") Integer quantity) {
+
+    /** What a prepare may name and ask for, in the single route and the batched one alike. */
+    static final String SKU = "[A-Za-z0-9._-]{1,64}";
+    static final String SKU_RULE = "must be 1 to 64 letters, digits, '.', '_' or '-'";
+    static final int MAX_QUANTITY = 1_000_000;
 }

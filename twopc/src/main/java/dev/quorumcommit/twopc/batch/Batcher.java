@@ -17,7 +17,7 @@ import java.util.function.Function;
  * goes out together in the next one. With no load an item leaves at once, alone, so batching costs no
  * waiting: there is no timer, only the requests in flight ({@code maxInFlight}) to wait for.
  * <p>
- * Why by hand: it is a dozen lines around a queue, and a library for it (a reactive buffer, say) would
+ * Why by hand: it is a few dozen lines around a queue, and a library for it (a reactive buffer, say) would
  * bring its own threads and its own notion of time into a path that has neither.
  * <p>
  * A request that fails fails every item in it, each with the same exception: a caller that retries

@@ -3,6 +3,8 @@ package dev.quorumcommit.twopc.consensus;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,21 +71,9 @@ public class ConsensusClient {
                 }));
     }
 
-    /** Writes value unless the key exists. @return the entry that stands: ours (200) or the one already there (409). */
+    /** Writes value unless the key exists. @return the entry that stands: ours, or the one already there. */
     public KvEntry putIfAbsent(String key, Object value) {
-        String idempotencyKey = UUID.randomUUID().toString();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("value", value);
-        body.put("ifAbsent", true);
-        return withRetries("PUT " + key, node -> http.put()
-                .uri(node.resolve("/api/kv/" + key))
-                .contentType(MediaType.APPLICATION_JSON)
-                .header("Idempotency-Key", idempotencyKey)
-                .body(body)
-                .exchange((request, response) -> switch (response.getStatusCode().value()) {
-                    case 200, 409 -> entry(key, response.bodyTo(JsonNode.class));
-                    default -> throw failure(node, response);
-                }));
+        return putAllIfAbsent(List.of(new SimpleImmutableEntry<>(key, value))).getFirst();
     }
 
     /**
@@ -115,7 +105,7 @@ public class ConsensusClient {
                         throw new ConsensusRequestException("asked to write " + writes.size() + " keys, answered for "
                                 + results.size());
                     }
-                    List<KvEntry> standing = new java.util.ArrayList<>(writes.size());
+                    List<KvEntry> standing = new ArrayList<>(writes.size());
                     for (int i = 0; i < writes.size(); i++) {
                         String key = writes.get(i).getKey();
                         JsonNode result = results.get(i);
@@ -220,12 +210,10 @@ public class ConsensusClient {
     }
 
     private static KvEntry entry(String key, JsonNode body) {
-        // A 409 is a problem carrying the current entry; accept it at the top level or under "current".
-        JsonNode source = body != null && body.has("value") ? body : body == null ? null : body.path("current");
-        if (source == null || !source.has("value")) {
+        if (body == null || !body.has("value")) {
             throw new ConsensusRequestException("answer for " + key + " carries no value: " + body);
         }
-        return new KvEntry(key, source.get("value"), source.path("revision").asLong(0));
+        return new KvEntry(key, body.get("value"), body.path("revision").asLong(0));
     }
 
     private static RuntimeException failure(URI node, ConvertibleClientHttpResponse response) throws java.io.IOException {

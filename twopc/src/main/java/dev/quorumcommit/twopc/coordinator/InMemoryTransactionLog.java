@@ -2,6 +2,7 @@ package dev.quorumcommit.twopc.coordinator;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +50,7 @@ public class InMemoryTransactionLog implements TransactionLog {
     @Override
     public List<TxRecord> unfinished() {
         return records.values().stream().filter(r -> !r.finished())
-                .sorted(java.util.Comparator.comparing(TxRecord::startedAt)).toList(); // oldest first, as the JPA log
+                .sorted(Comparator.comparing(TxRecord::startedAt)).toList(); // oldest first, as the JPA log
     }
 
     /** All or nothing, as a database's local transaction: what work recorded is undone if it throws. */

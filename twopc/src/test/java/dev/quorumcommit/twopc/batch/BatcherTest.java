@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,8 +51,7 @@ class BatcherTest {
         for (int i = 3; i <= 8; i++) {
             queued.add(batcher.submit(i));
         }
-        Thread.sleep(100);
-        assertThat(sent).hasSize(2);
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2)).until(() -> sent.size() == 2);
 
         gate.countDown();
         assertThat(first.get()).isEqualTo(1);

@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A consensus node that behaves like the contract's KV routes over real HTTP: nodes made by one
+ * A consensus node that behaves like the KV routes the client uses (a linearizable read, a batch of
+ * put-if-absent writes) over real HTTP: nodes made by one
  * {@link Cluster} share its state, as a Raft cluster's members would. A node can lose its quorum
  * (503 with Retry-After), or be stopped (connection refused).
  */
@@ -47,7 +48,7 @@ final class FakeConsensusNode implements AutoCloseable {
     FakeConsensusNode(Cluster cluster) throws IOException {
         this.cluster = cluster;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/kv/", this::kv);
+        server.createContext("/api/kv/", this::read);
         server.createContext("/api/kv", this::batch);
         server.createContext("/api/cluster", exchange -> {
             ObjectNode answer = JSON.createObjectNode().put("role", "FOLLOWER");
@@ -94,7 +95,8 @@ final class FakeConsensusNode implements AutoCloseable {
         server.stop(0);
     }
 
-    private void kv(HttpExchange exchange) throws IOException {
+    /** GET /api/kv/{key}. */
+    private void read(HttpExchange exchange) throws IOException {
         String key = exchange.getRequestURI().getPath().substring("/api/kv/".length());
         cluster.requests.add(exchange.getRequestMethod() + " " + key + " @" + uri());
         if (retryAfterWhenNoQuorum != null) {
@@ -106,62 +108,11 @@ final class FakeConsensusNode implements AutoCloseable {
             send(exchange, 400, problem(400, "bad key"));
             return;
         }
-        if (exchange.getRequestMethod().equals("GET")) {
-            ObjectNode entry = cluster.kv.get(key);
-            send(exchange, entry == null ? 404 : 200, entry == null ? problem(404, "absent") : entry);
-            return;
-        }
-        put(exchange, key);
+        ObjectNode entry = cluster.kv.get(key);
+        send(exchange, entry == null ? 404 : 200, entry == null ? problem(404, "absent") : entry);
     }
 
-    private void put(HttpExchange exchange, String key) throws IOException {
-        String idempotencyKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-        cluster.idempotencyKeys.add(idempotencyKey);
-        JsonNode body = JSON.readTree(exchange.getRequestBody());
-        ObjectNode answer;
-        int status;
-        synchronized (cluster) {
-            ObjectNode remembered = idempotencyKey == null ? null : cluster.byIdempotencyKey.get(idempotencyKey);
-            ObjectNode current = cluster.kv.get(key);
-            if (remembered != null) {
-                answer = remembered;
-                status = 200;
-            } else if (current != null && body.path("ifAbsent").asBoolean(false)) {
-                answer = problem(409, "exists");
-                answer.set("key", current.get("key"));
-                answer.set("value", current.get("value"));
-                answer.set("revision", current.get("revision"));
-                status = 409;
-            } else {
-                answer = JSON.createObjectNode().put("key", key);
-                answer.set("value", body.get("value"));
-                answer.put("revision", cluster.index.incrementAndGet());
-                cluster.kv.put(key, answer);
-                if (idempotencyKey != null) {
-                    cluster.byIdempotencyKey.put(idempotencyKey, answer);
-                }
-                status = 200;
-            }
-        }
-        if (applyThenLoseAnswer) {
-            applyThenLoseAnswer = false;
-            send(exchange, 503, problem(503, "leader lost before answering"));
-            return;
-        }
-        if (applyThenCutAnswer) {
-            applyThenCutAnswer = false;
-            byte[] bytes = JSON.writeValueAsString(answer).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
-            exchange.getResponseBody().flush();
-            exchange.getHttpContext().getServer().stop(0); // the connection drops with the rest of the body unsent
-            return;
-        }
-        send(exchange, status, answer);
-    }
-
-    /** POST /api/kv: put-if-absent only (all the register asks), the whole batch at one revision. */
+    /** POST /api/kv: put-if-absent only (all the client writes), the whole batch at one revision. */
     private void batch(HttpExchange exchange) throws IOException {
         cluster.requests.add(exchange.getRequestMethod() + " batch @" + uri());
         if (retryAfterWhenNoQuorum != null) {
@@ -210,6 +161,16 @@ final class FakeConsensusNode implements AutoCloseable {
         if (applyThenLoseAnswer) {
             applyThenLoseAnswer = false;
             send(exchange, 503, problem(503, "leader lost before answering"));
+            return;
+        }
+        if (applyThenCutAnswer) {
+            applyThenCutAnswer = false;
+            byte[] bytes = JSON.writeValueAsString(answer).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
+            exchange.getResponseBody().flush();
+            exchange.getHttpContext().getServer().stop(0); // the connection drops with the rest of the body unsent
             return;
         }
         send(exchange, 200, answer);
