@@ -60,6 +60,29 @@ url="http://127.0.0.1:$order_port/api/orders"
 log "consensus leader is $leader; stocked $BENCH_SKU with $stock; warming up for $WARMUP at 16 connections"
 wrk -t2 -c16 -d"$WARMUP" -s "$bench/wrk/orders.lua" "$url" > /dev/null 2>&1
 
+# Where an order's time goes: each hop's server time per route (http_server_requests) and the coordinator's
+# step timers (twopc_step_latency), as totals "name|key|count|seconds" per line, taken before and after a run
+# so that the means printed cover that run only (not the warm-up, when the JIT had not compiled anything yet).
+hop_totals() { # name port
+  curl -fsS --max-time 5 "http://127.0.0.1:$2/actuator/prometheus" 2>/dev/null | awk -v name="$1" '
+    /^http_server_requests_seconds_(count|sum)\{/ && !/actuator/ {
+      match($0, /method="[A-Z]+"/); m = substr($0, RSTART + 8, RLENGTH - 9)
+      match($0, /uri="[^"]*"/); u = substr($0, RSTART + 5, RLENGTH - 6)
+      k = m " " u; if ($0 ~ /_count\{/) c[k] += $2; else s[k] += $2 }
+    /^twopc_step_latency_seconds_(count|sum)\{/ {
+      match($0, /step="[a-z]+"/); k = "2PC step " substr($0, RSTART + 6, RLENGTH - 7)
+      if ($0 ~ /_count\{/) c[k] += $2; else s[k] += $2 }
+    END { for (k in c) printf "%s|%s|%d|%.6f\n", name, k, c[k], s[k] }'
+}
+all_hop_totals() { # consensus-port
+  hop_totals order "$order_port"; hop_totals inventory "$inventory_port"; hop_totals consensus-leader "$1"
+}
+print_hop_means() { # before-file after-file
+  awk -F'|' 'FNR == NR { c0[$1 "|" $2] = $3; s0[$1 "|" $2] = $4; next }
+    { dc = $3 - c0[$1 "|" $2]; ds = $4 - s0[$1 "|" $2]
+      if (dc > 10) printf "   %-17s %-34s %8d calls, mean %7.1f ms\n", $1, $2, dc, 1000 * ds / dc }' "$1" "$2" | sort
+}
+
 echo "== POST /api/orders (one unit), $DURATION per run; rps counts every answer, non2xx the ones that were not 201"
 declare -A res=()
 first=1
@@ -72,7 +95,10 @@ for c in $CONNS; do
   procs=(b1 b2 b3 inventory order)
   pids=("${node_pid[b1]}" "${node_pid[b2]}" "${node_pid[b3]}" "${extra_pids[0]}" "${extra_pids[1]}")
   cpu0=(); for p in "${pids[@]}"; do cpu0+=("$(cpu_ms "$p")"); done
+  run_leader=$(leader_id)
+  all_hop_totals "$(cport "${run_leader#b}")" > "$work/hops-before"
   wrk_run orders "$c" "$DURATION" "$bench/wrk/orders.lua" "$url"
+  all_hop_totals "$(cport "${run_leader#b}")" > "$work/hops-after"
   res[$c]=$wrk_result
   n=$(kv requests "$wrk_result")
   line="           CPU per order (ms):"
@@ -80,6 +106,8 @@ for c in $CONNS; do
     line+=" ${procs[$j]} $(awk -v a="${cpu0[$j]}" -v b="$(cpu_ms "${pids[$j]}")" -v n="$n" 'BEGIN { printf "%.1f", (n > 0 ? (b - a) / n : 0) }')"
   done
   echo "$line (leader $(leader_id))"
+  echo "           where the time went in this run (server time per route and hop; the coordinator's steps):"
+  print_hop_means "$work/hops-before" "$work/hops-after"
   if [[ -n ${PROFILE:-} && -n $first ]]; then
     mkdir -p "$bench/out"
     for j in 0 1; do "$jcmd" "${extra_pids[$j]}" JFR.stop name=bench >/dev/null; done
@@ -116,20 +144,6 @@ if [[ -z ${SKIP_KILL:-} ]]; then
   pending=$(curl -fsS --max-time 10 "$url?status=PENDING" | jq length 2>/dev/null || echo "?")
   echo "   orders still PENDING 5 s after the run: $pending"
 fi
-
-echo "== where an order's time goes: mean server time per route since start (http_server_requests), and 2PC timers"
-hops() { # name port
-  curl -fsS --max-time 5 "http://127.0.0.1:$2/actuator/prometheus" 2>/dev/null | awk -v name="$1" '
-    /^http_server_requests_seconds_(count|sum)\{/ && !/actuator/ {
-      match($0, /method="[A-Z]+"/); m = substr($0, RSTART + 8, RLENGTH - 9)
-      match($0, /uri="[^"]*"/); u = substr($0, RSTART + 5, RLENGTH - 6)
-      k = m " " u; if ($0 ~ /_count\{/) c[k] += $2; else s[k] += $2 }
-    /^twopc_[a-z_]*_(count|sum)[{ ]/ { split($1, a, "{"); k = a[1]; sub(/_(count|sum)$/, "", k)
-      if ($1 ~ /_count/) c[k] += $2; else s[k] += $2 }
-    END { for (k in c) if (c[k] > 10) printf "   %-10s %-44s %8d calls, mean %7.1f ms\n", name, k, c[k], 1000 * s[k] / c[k] }' | sort -k5 -n -r
-}
-hops order "$order_port"; hops inventory "$inventory_port"
-leader=$(leader_id); [[ -n $leader ]] && hops "consensus-$leader" "$(cport "${leader#b}")"
 
 echo "== stock and heap"
 curl -fsS --max-time 5 "http://127.0.0.1:$inventory_port/api/inventory/$BENCH_SKU" | jq -c . || true

@@ -1,6 +1,9 @@
 package dev.quorumcommit.twopc;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -18,6 +21,19 @@ public class TwoPcMetrics {
     private final String role;
     private final Timer decisionLatency;
     private final Counter recovered;
+    private final Map<Step, Timer> steps = new EnumMap<>(Step.class);
+
+    /** The coordinator's steps, one after the other, that make up an order's wait (see {@link #step}). */
+    public enum Step {
+        /** The record and the local participants' prepares: one local commit, queue included. */
+        RECORD,
+        /** Every remote participant's vote. */
+        PREPARE,
+        /** The decision written (or found) in the register. */
+        DECIDE,
+        /** Votes, decision and the local participants' phase two: one local commit, queue included. */
+        FINISH
+    }
 
     public TwoPcMetrics(MeterRegistry registry, String role) {
         this.registry = registry;
@@ -28,6 +44,11 @@ public class TwoPcMetrics {
         this.recovered = Counter.builder("twopc.recovered")
                 .description("Transactions finished by recovery or termination instead of the normal flow")
                 .tag("role", role).register(registry);
+        for (Step step : Step.values()) {
+            steps.put(step, Timer.builder("twopc.step.latency")
+                    .description("How long each step of a transaction took, waiting included: where a caller's time goes")
+                    .tag("step", step.name().toLowerCase()).tag("role", role).register(registry));
+        }
     }
 
     /**
@@ -41,6 +62,10 @@ public class TwoPcMetrics {
 
     public void decided(Duration sinceStart) {
         decisionLatency.record(sinceStart);
+    }
+
+    public void step(Step step, long nanos) {
+        steps.get(step).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void recovered() {

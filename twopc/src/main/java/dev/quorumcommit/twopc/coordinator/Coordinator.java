@@ -21,6 +21,7 @@ import org.slf4j.MDC;
 import dev.quorumcommit.twopc.Decision;
 import dev.quorumcommit.twopc.DecisionRegister;
 import dev.quorumcommit.twopc.TwoPcMetrics;
+import dev.quorumcommit.twopc.TwoPcMetrics.Step;
 import dev.quorumcommit.twopc.VoteReply;
 import dev.quorumcommit.twopc.consensus.ConsensusUnavailableException;
 
@@ -71,6 +72,7 @@ public class Coordinator {
         boolean deliveringInBackground = false;
         try {
             Instant start = clock.instant();
+            long stepStart = System.nanoTime();
             List<String> names = branches.stream().map(Branch::participant).toList();
             List<Branch> local = branches.stream().filter(Branch::local).toList();
             List<Branch> remote = branches.stream().filter(b -> !b.local()).toList();
@@ -78,7 +80,9 @@ public class Coordinator {
                 transactions.begin(txId, names, start);
                 return prepareLocally(txId, local);
             }));
+            stepStart = stepDone(Step.RECORD, stepStart);
             Map<String, VoteReply> remoteVotes = preparation.prepareAll(txId, remote);
+            stepStart = stepDone(Step.PREPARE, stepStart);
             votes.putAll(remoteVotes);
             List<String> reasons = votes.values().stream().filter(v -> !v.isYes()).map(VoteReply::reason).toList();
             Decision proposal = reasons.isEmpty() && votes.size() == branches.size() ? Decision.COMMIT : Decision.ABORT;
@@ -96,11 +100,13 @@ public class Coordinator {
                         e.toString());
                 return inDoubt(txId, remoteVotes, reasons);
             }
+            stepStart = stepDone(Step.DECIDE, stepStart);
             if (decision != proposal) {
                 log.info("proposed {} but {} was already decided; obeying it", proposal, decision);
             }
             Instant decidedAt = clock.instant();
             boolean localDone = finishLocally(txId, decision, decidedAt, remoteVotes, local);
+            stepDone(Step.FINISH, stepStart);
             metrics.decided(Duration.between(start, decidedAt));
             if (localDone) { // otherwise recovery records the decision, and counts it then
                 metrics.transaction(decision.name().toLowerCase());
@@ -116,6 +122,12 @@ public class Coordinator {
             }
             MDC.remove("txId");
         }
+    }
+
+    private long stepDone(Step step, long startedNanos) {
+        long now = System.nanoTime();
+        metrics.step(step, now - startedNanos);
+        return now;
     }
 
     /** Recovery leaves transactions alone while this process is still running them. */

@@ -12,12 +12,14 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,25 @@ class CoordinatorTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_500));
         assertThat(outcome.decision()).isEqualTo(Decision.ABORT);
         assertThat(outcome.reasons()).singleElement().asString().contains("inventory did not vote within");
+    }
+
+    @Test
+    void eachStepOfATransactionIsTimedSoThatTheSlowOneShows() {
+        inventory.prepareDelayMillis = 150;
+
+        coordinator.run("t-steps", List.of(inventory.branch(), order.branch()));
+
+        for (String step : List.of("record", "prepare", "decide", "finish")) {
+            assertThat(stepTimer(step).count()).as(step).isEqualTo(1);
+        }
+        assertThat(stepTimer("prepare").totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(150);
+        for (String step : List.of("record", "decide", "finish")) {
+            assertThat(stepTimer(step).totalTime(TimeUnit.MILLISECONDS)).as(step).isLessThan(150);
+        }
+    }
+
+    private Timer stepTimer(String step) {
+        return meters.get("twopc.step.latency").tag("step", step).timer();
     }
 
     @Test
