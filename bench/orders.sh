@@ -149,6 +149,7 @@ echo "== stock and heap"
 curl -fsS --max-time 5 "http://127.0.0.1:$inventory_port/api/inventory/$BENCH_SKU" | jq -c . || true
 for i in 1 2 3; do heap_report "b$i" "${node_pid[b$i]}"; done
 heap_report inv "${extra_pids[0]}"; heap_report ord "${extra_pids[1]}"
+echo "== H2 files: $(cd "$work" && for f in *.mv.db; do printf '%s %s MB  ' "$f" $(( $(stat -c %s "$f") / 1048576 )); done)"
 if grep -l 'OutOfMemoryError' "$work"/*.log 2>/dev/null; then echo "  OutOfMemoryError found!"; fi
 
 echo
