@@ -1,9 +1,6 @@
 package dev.quorumcommit.inventory.system;
 
 import java.time.Clock;
-import java.time.Duration;
-
-import javax.sql.DataSource;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -12,7 +9,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 import dev.quorumcommit.twopc.consensus.ConsensusConfiguration;
-import dev.quorumcommit.twopc.local.H2FileCompaction;
 
 /** The clock (a bean so tests can fix it), the consensus client with its health indicator, and the OpenAPI title. */
 @Configuration(proxyBeanMethods = false)
@@ -22,12 +18,6 @@ class SystemConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
-    }
-
-    /** With WRITE_DELAY 0 (application.yml) H2 itself never compacts its file: see {@link H2FileCompaction}. */
-    @Bean
-    H2FileCompaction h2FileCompaction(DataSource dataSource) {
-        return H2FileCompaction.every(Duration.ofSeconds(1), dataSource);
     }
 
     @Bean
