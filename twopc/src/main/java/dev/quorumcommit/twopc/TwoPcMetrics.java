@@ -2,6 +2,7 @@ package dev.quorumcommit.twopc;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -47,7 +48,7 @@ public class TwoPcMetrics {
         for (Step step : Step.values()) {
             steps.put(step, Timer.builder("twopc.step.latency")
                     .description("How long each step of a transaction took, waiting included: where a caller's time goes")
-                    .tag("step", step.name().toLowerCase()).tag("role", role).register(registry));
+                    .tag("step", lowerCase(step)).tag("role", role).register(registry));
         }
     }
 
@@ -55,8 +56,8 @@ public class TwoPcMetrics {
      * outcome: commit or abort, counted once per transaction, when its decision is recorded in the coordinator's
      * log (by the normal flow or by recovery). Those not decided yet are the {@code twopc.in.doubt} gauge.
      */
-    public void transaction(String outcome) {
-        Counter.builder("twopc.transactions").tag("outcome", outcome).tag("role", role)
+    public void transaction(Decision outcome) {
+        Counter.builder("twopc.transactions").tag("outcome", lowerCase(outcome)).tag("role", role)
                 .register(registry).increment();
     }
 
@@ -66,6 +67,11 @@ public class TwoPcMetrics {
 
     public void step(Step step, long nanos) {
         steps.get(step).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Tag values in one spelling whatever the JVM's locale (in Turkish, "FINISH" lower-cases to "fınısh"). */
+    private static String lowerCase(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
     }
 
     public void recovered() {

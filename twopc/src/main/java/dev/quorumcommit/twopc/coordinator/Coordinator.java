@@ -109,7 +109,7 @@ public class Coordinator {
             stepDone(Step.FINISH, stepStart);
             metrics.decided(Duration.between(start, decidedAt));
             if (localDone) { // otherwise recovery records the decision, and counts it then
-                metrics.transaction(decision.name().toLowerCase());
+                metrics.transaction(decision);
             }
             CompletableFuture<Boolean> remoteAcks = delivery
                     .deliver(txId, decision, remote.stream().map(Branch::participant).toList())

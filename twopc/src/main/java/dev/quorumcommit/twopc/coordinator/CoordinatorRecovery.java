@@ -69,7 +69,7 @@ public class CoordinatorRecovery {
         if (decision == null) {
             decision = register.read(tx.txId()).orElseGet(() -> register.decide(tx.txId(), proposal(tx)));
             transactions.recordDecision(tx.txId(), decision, clock.instant());
-            metrics.transaction(decision.name().toLowerCase());
+            metrics.transaction(decision);
             log.info("recovered decision {}", decision);
         }
         List<String> owed = tx.participants().stream().filter(p -> !p.acknowledged()).map(ParticipantRecord::name).toList();
