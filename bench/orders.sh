@@ -76,8 +76,9 @@ hop_totals() { # name port
       if ($0 ~ /_count\{/) c[k] += $2; else s[k] += $2 }
     END { for (k in c) printf "%s|%s|%d|%.6f\n", name, k, c[k], s[k] }'
 }
-all_hop_totals() { # consensus-port
-  hop_totals order "$order_port"; hop_totals inventory "$inventory_port"; hop_totals consensus-leader "$1"
+all_hop_totals() { # leader id (b1..b3), or empty while there is none
+  hop_totals order "$order_port"; hop_totals inventory "$inventory_port"
+  if [[ -n $1 ]]; then hop_totals consensus-leader "$(cport "${1#b}")"; fi
 }
 print_hop_means() { # before-file after-file
   awk -F'|' 'FNR == NR { c0[$1 "|" $2] = $3; s0[$1 "|" $2] = $4; next }
@@ -98,9 +99,9 @@ for c in $CONNS; do
   pids=("${node_pid[b1]}" "${node_pid[b2]}" "${node_pid[b3]}" "${extra_pids[0]}" "${extra_pids[1]}")
   cpu0=(); for p in "${pids[@]}"; do cpu0+=("$(cpu_ms "$p")"); done
   run_leader=$(leader_id)
-  all_hop_totals "$(cport "${run_leader#b}")" > "$work/hops-before"
+  all_hop_totals "$run_leader" > "$work/hops-before"
   wrk_run orders "$c" "$DURATION" "$bench/wrk/orders.lua" "$url"
-  all_hop_totals "$(cport "${run_leader#b}")" > "$work/hops-after"
+  all_hop_totals "$run_leader" > "$work/hops-after"
   res[$c]=$wrk_result
   n=$(kv requests "$wrk_result")
   line="           CPU per order (ms):"
