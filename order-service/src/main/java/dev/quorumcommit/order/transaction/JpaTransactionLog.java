@@ -43,16 +43,33 @@ class JpaTransactionLog implements TransactionLog {
         entities.persist(new TxRecordRow(txId, participants, startedAt));
     }
 
+    /** A plain statement, not an entity load: it runs for every participant of every transaction. */
     @Override
     @Transactional
     public void recordVote(String txId, String participant, VoteReply vote) {
-        row(txId).participant(participant).vote(vote);
+        String reason = vote.reason() == null ? null : vote.reason().substring(0, Math.min(500, vote.reason().length()));
+        int updated = entities.createNativeQuery(
+                        "update tx_participant set vote = ?1, reason = ?2 where tx_id = ?3 and name = ?4")
+                .setParameter(1, vote.vote().name()).setParameter(2, reason)
+                .setParameter(3, txId).setParameter(4, participant).executeUpdate();
+        if (updated != 1) {
+            throw new IllegalStateException("no participant " + participant + " in " + txId);
+        }
     }
 
+    /**
+     * The first decision recorded stays: the register never changes it, so neither does the log. Locks the row
+     * first, for the reason {@link #recordAcknowledged} gives: recovery may record the acknowledgements of a
+     * decision it read from the register while this records it, and "finished" must see both.
+     */
     @Override
     @Transactional
     public void recordDecision(String txId, Decision decision, Instant decidedAt) {
-        row(txId).decide(decision, decidedAt);
+        lockRecord(txId);
+        entities.createNativeQuery("update tx_record set decision = coalesce(decision, ?1),"
+                        + " decided_at = coalesce(decided_at, ?2), finished = not exists ("
+                        + "select 1 from tx_participant p where p.tx_id = ?3 and not p.acknowledged) where tx_id = ?3")
+                .setParameter(1, decision.name()).setParameter(2, decidedAt).setParameter(3, txId).executeUpdate();
     }
 
     /**
@@ -68,12 +85,7 @@ class JpaTransactionLog implements TransactionLog {
     @Transactional
     public void recordAcknowledged(String txId, String participant) {
         entities.flush(); // inside atomically(): the decision must be in the row before "finished" reads it
-        // Locks the record's row like a select for update, but H2 caches an update's plan and never a for update's.
-        int locked = entities.createNativeQuery("update tx_record set finished = finished where tx_id = ?1")
-                .setParameter(1, txId).executeUpdate();
-        if (locked != 1) {
-            throw new IllegalStateException("no transaction record " + txId);
-        }
+        lockRecord(txId);
         int updated = entities.createNativeQuery(
                         "update tx_participant set acknowledged = true where tx_id = ?1 and name = ?2")
                 .setParameter(1, txId).setParameter(2, participant).executeUpdate();
@@ -104,11 +116,12 @@ class JpaTransactionLog implements TransactionLog {
                 .getSingleResult();
     }
 
-    private TxRecordRow row(String txId) {
-        TxRecordRow row = entities.find(TxRecordRow.class, txId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-        if (row == null) {
+    /** Locks the record's row like a select for update, but H2 caches an update's plan and never a for update's. */
+    private void lockRecord(String txId) {
+        int locked = entities.createNativeQuery("update tx_record set finished = finished where tx_id = ?1")
+                .setParameter(1, txId).executeUpdate();
+        if (locked != 1) {
             throw new IllegalStateException("no transaction record " + txId);
         }
-        return row;
     }
 }

@@ -11,7 +11,6 @@ import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
 import dev.quorumcommit.twopc.Vote;
-import dev.quorumcommit.twopc.VoteReply;
 import dev.quorumcommit.twopc.coordinator.ParticipantRecord;
 
 @Entity
@@ -46,15 +45,6 @@ class TxParticipantRow {
 
     boolean acknowledged() {
         return acknowledged;
-    }
-
-    void vote(VoteReply reply) {
-        this.vote = reply.vote();
-        this.reason = reply.reason() == null ? null : reply.reason().substring(0, Math.min(500, reply.reason().length()));
-    }
-
-    void acknowledge() {
-        this.acknowledged = true;
     }
 
     ParticipantRecord record() {

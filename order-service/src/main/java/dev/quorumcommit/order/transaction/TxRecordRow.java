@@ -43,24 +43,6 @@ class TxRecordRow {
         }
     }
 
-    TxParticipantRow participant(String name) {
-        return participants.stream().filter(p -> p.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no participant " + name + " in " + txId));
-    }
-
-    /** The first decision recorded stays: the register never changes it, so neither does the log. */
-    void decide(Decision decision, Instant at) {
-        if (this.decision == null) {
-            this.decision = decision;
-            this.decidedAt = at;
-        }
-        refreshFinished();
-    }
-
-    void refreshFinished() {
-        this.finished = decision != null && participants.stream().allMatch(TxParticipantRow::acknowledged);
-    }
-
     TxRecord record() {
         return new TxRecord(txId, participants.stream().map(TxParticipantRow::record).toList(), decision, startedAt,
                 decidedAt);

@@ -1,6 +1,7 @@
 package dev.quorumcommit.order.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +22,9 @@ import org.springframework.test.context.ActiveProfiles;
 
 import dev.quorumcommit.twopc.Decision;
 import dev.quorumcommit.twopc.InMemoryDecisionRegister;
+import dev.quorumcommit.twopc.Vote;
+import dev.quorumcommit.twopc.VoteReply;
+import dev.quorumcommit.twopc.coordinator.ParticipantRecord;
 import dev.quorumcommit.twopc.coordinator.TxRecord;
 
 /** The coordinator's log in its real database, where phase two records the participants' acknowledgements concurrently. */
@@ -61,6 +65,83 @@ class JpaTransactionLogTest {
                 }
             }
             assertThat(log.find(txId)).get().extracting(TxRecord::finished).isEqualTo(true);
+            assertThat(log.unfinished()).as("round %d", round).extracting(TxRecord::txId).doesNotContain(txId);
+        }
+    }
+
+    @Test
+    void theFirstDecisionRecordedStaysWithItsTime() {
+        String txId = UUID.randomUUID().toString();
+        Instant decidedAt = Instant.parse("2026-11-30T12:00:00.123456Z");
+        log.begin(txId, List.of("inventory", "order"), Instant.now());
+
+        log.recordDecision(txId, Decision.ABORT, decidedAt);
+        log.recordDecision(txId, Decision.COMMIT, decidedAt.plusSeconds(5));
+
+        TxRecord record = log.find(txId).orElseThrow();
+        assertThat(record.decision()).isEqualTo(Decision.ABORT);
+        assertThat(record.decidedAt()).isEqualTo(decidedAt);
+        assertThat(log.unfinished()).extracting(TxRecord::txId).contains(txId);
+    }
+
+    @Test
+    void votesAreRecordedPerParticipantWithTheirReasonCutToTheColumn() {
+        String txId = UUID.randomUUID().toString();
+        log.begin(txId, List.of("inventory", "order"), Instant.now());
+
+        log.recordVote(txId, "inventory", VoteReply.no("x".repeat(600)));
+        log.recordVote(txId, "order", VoteReply.yes());
+
+        assertThat(log.find(txId).orElseThrow().participants())
+                .extracting(ParticipantRecord::name, ParticipantRecord::vote, p -> p.reason() == null ? 0 : p.reason().length())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("inventory", Vote.NO, 500),
+                        org.assertj.core.groups.Tuple.tuple("order", Vote.YES, 0));
+    }
+
+    @Test
+    void acknowledgementsRecordedBeforeTheDecisionFinishTheTransactionOnceItIsRecorded() {
+        // Recovery delivers a decision it read from the register before it records it here.
+        String txId = UUID.randomUUID().toString();
+        log.begin(txId, List.of("inventory", "order"), Instant.now());
+        log.recordAcknowledged(txId, "inventory");
+        log.recordAcknowledged(txId, "order");
+        assertThat(log.unfinished()).extracting(TxRecord::txId).contains(txId);
+
+        log.recordDecision(txId, Decision.COMMIT, Instant.now());
+
+        // The flag recovery selects by, not just what a record computes from its rows.
+        assertThat(log.unfinished()).extracting(TxRecord::txId).doesNotContain(txId);
+    }
+
+    @Test
+    void writesForATransactionOrParticipantNotRecordedAreErrors() {
+        String txId = UUID.randomUUID().toString();
+        assertThatThrownBy(() -> log.recordDecision(txId, Decision.COMMIT, Instant.now()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(txId);
+        log.begin(txId, List.of("inventory", "order"), Instant.now());
+        assertThatThrownBy(() -> log.recordVote(txId, "shipping", VoteReply.yes()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("shipping");
+        assertThat(log.find(txId).orElseThrow().participants()).extracting(ParticipantRecord::vote).containsOnlyNulls();
+    }
+
+    @Test
+    void aDecisionRecordedWhileItsAcknowledgementsAreLeavesTheTransactionFinished() throws Exception {
+        // Recovery may record acknowledgements of a decision it read from the register while the decision is being
+        // recorded: whichever commits last must see the others, or "finished" stays false for good.
+        for (int round = 0; round < 30; round++) {
+            String txId = UUID.randomUUID().toString();
+            log.begin(txId, List.of("inventory", "order"), Instant.now());
+            CountDownLatch go = new CountDownLatch(1);
+            try (ExecutorService three = Executors.newFixedThreadPool(3)) {
+                List<Future<?>> writes = List.of(
+                        three.submit(() -> { go.await(); log.recordDecision(txId, Decision.COMMIT, Instant.now()); return null; }),
+                        three.submit(() -> { go.await(); log.recordAcknowledged(txId, "inventory"); return null; }),
+                        three.submit(() -> { go.await(); log.recordAcknowledged(txId, "order"); return null; }));
+                go.countDown();
+                for (Future<?> write : writes) {
+                    write.get();
+                }
+            }
             assertThat(log.unfinished()).as("round %d", round).extracting(TxRecord::txId).doesNotContain(txId);
         }
     }

@@ -26,6 +26,7 @@ import dev.quorumcommit.twopc.VoteReply;
 public class Barrier {
 
     static final String ABORTED_FIRST = "the transaction was aborted before its prepare arrived";
+    static final String ABORTED_BY_DECISION = "aborted by decision";
     private static final Logger log = LoggerFactory.getLogger(Barrier.class);
 
     private final BarrierStore store;
@@ -57,6 +58,10 @@ public class Barrier {
     }
 
     public BranchState commit(String txId) {
+        if (store.replacePrepared(new BarrierEntry(txId, BranchState.COMMITTED, null, clock.instant()))) {
+            effects.confirm(txId);
+            return BranchState.COMMITTED;
+        }
         BarrierEntry entry = store.find(txId).orElseThrow(() -> {
             log.error("commit for an unknown transaction: never prepared here");
             return new UnknownTransactionException(txId);
@@ -76,6 +81,10 @@ public class Barrier {
     }
 
     public BranchState abort(String txId) {
+        if (store.replacePrepared(new BarrierEntry(txId, BranchState.ABORTED, ABORTED_BY_DECISION, clock.instant()))) {
+            effects.release(txId);
+            return BranchState.ABORTED;
+        }
         Optional<BarrierEntry> existing = store.find(txId);
         if (existing.isEmpty()) {
             log.info("abort before prepare: recorded so that a late prepare is refused");
@@ -91,7 +100,7 @@ public class Barrier {
             }
             case PREPARED -> {
                 effects.release(txId);
-                store.update(new BarrierEntry(txId, BranchState.ABORTED, "aborted by decision", clock.instant()));
+                store.update(new BarrierEntry(txId, BranchState.ABORTED, ABORTED_BY_DECISION, clock.instant()));
                 yield BranchState.ABORTED;
             }
         };

@@ -19,6 +19,15 @@ public interface BarrierStore {
 
     void update(BarrierEntry entry);
 
+    /**
+     * Phase two's common case in one step: if the transaction's entry is PREPARED, replaces it with {@code next}
+     * (locked until the end of the local transaction, like {@link #find}) and answers true. Otherwise changes
+     * nothing and answers false, and the caller reads the entry to learn why (a duplicate, a contradiction, an
+     * unknown transaction). A database store does this with one conditional update instead of a locking read and
+     * a write.
+     */
+    boolean replacePrepared(BarrierEntry next);
+
     /** Transactions still PREPARED since before the cutoff: the ones termination must resolve. */
     List<BarrierEntry> preparedBefore(Instant cutoff);
 }

@@ -29,6 +29,12 @@ public class InMemoryBarrierStore implements BarrierStore {
     }
 
     @Override
+    public boolean replacePrepared(BarrierEntry next) {
+        BarrierEntry current = entries.get(next.txId());
+        return current != null && current.state() == BranchState.PREPARED && entries.replace(next.txId(), current, next);
+    }
+
+    @Override
     public List<BarrierEntry> preparedBefore(Instant cutoff) {
         return entries.values().stream()
                 .filter(e -> e.state() == BranchState.PREPARED && e.since().isBefore(cutoff)).toList();

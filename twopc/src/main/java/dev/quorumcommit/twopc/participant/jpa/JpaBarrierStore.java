@@ -44,6 +44,26 @@ public class JpaBarrierStore implements BarrierStore {
         entities.find(BarrierRow.class, entry.txId()).apply(entry);
     }
 
+    /**
+     * One SQL statement, written by hand because it runs for every transaction's phase two: Hibernate translates a
+     * JPQL update anew on each run, and the entity path (a locking read, then a dirty check) costs more than the
+     * write. H2, waiting for another transaction's lock on the row, checks the condition again once it has the row,
+     * so of a racing commit and abort only the first finds the entry PREPARED. An entity of this row already
+     * loaded in the persistence context is not refreshed, so nothing should read it first in the same transaction.
+     */
+    @Override
+    public boolean replacePrepared(BarrierEntry next) {
+        BarrierRow row = new BarrierRow(next); // the same rules (a reason's length) as every other write
+        return entities.createNativeQuery("update twopc_barrier set state = ?1, reason = ?2, since = ?3"
+                        + " where tx_id = ?4 and state = ?5")
+                .setParameter(1, row.entry().state().name())
+                .setParameter(2, row.entry().reason())
+                .setParameter(3, row.entry().since())
+                .setParameter(4, next.txId())
+                .setParameter(5, BranchState.PREPARED.name())
+                .executeUpdate() == 1;
+    }
+
     @Override
     public List<BarrierEntry> preparedBefore(Instant cutoff) {
         return entities.createQuery("select b from BarrierRow b where b.state = :state and b.since < :cutoff",
