@@ -5,12 +5,14 @@ import java.time.Clock;
 import jakarta.persistence.EntityManager;
 import org.springframework.stereotype.Component;
 
-import dev.quorumcommit.inventory.stock.Stock;
 import dev.quorumcommit.inventory.stock.StockRepository;
 import dev.quorumcommit.twopc.VoteReply;
 import dev.quorumcommit.twopc.participant.BranchEffects;
 
-/** The stock side of the protocol: reserve on prepare, consume on commit, return on abort, each under the SKU's row lock. */
+/**
+ * The stock side of the protocol: reserve on prepare, consume on commit, return on abort, each one conditional update
+ * of the SKU's row (see {@link StockRepository#reserve}), which holds the row's lock until the local transaction ends.
+ */
 @Component
 class StockEffects implements BranchEffects {
 
@@ -25,13 +27,11 @@ class StockEffects implements BranchEffects {
     }
 
     VoteReply reserve(String txId, String sku, int quantity) {
-        Stock stock = stocks.lock(sku).orElse(null);
-        if (stock == null) {
-            return VoteReply.no("unknown SKU '" + sku + "'");
-        }
-        if (!stock.reserve(quantity)) {
-            return VoteReply.no("not enough stock for SKU '" + sku + "': " + stock.getAvailable() + " available, "
-                    + quantity + " asked");
+        if (stocks.reserve(sku, quantity) == 0) {
+            return stocks.findById(sku)
+                    .map(stock -> VoteReply.no("not enough stock for SKU '" + sku + "': " + stock.getAvailable()
+                            + " available, " + quantity + " asked"))
+                    .orElseGet(() -> VoteReply.no("unknown SKU '" + sku + "'"));
         }
         entities.persist(new Reservation(txId, sku, quantity, clock.instant()));
         return VoteReply.yes();
@@ -40,14 +40,21 @@ class StockEffects implements BranchEffects {
     @Override
     public void confirm(String txId) {
         Reservation reservation = entities.find(Reservation.class, txId);
-        stocks.lock(reservation.sku()).orElseThrow().consume(reservation.quantity());
+        changed(stocks.consume(reservation.sku(), reservation.quantity()), reservation);
         reservation.close("CONSUMED");
     }
 
     @Override
     public void release(String txId) {
         Reservation reservation = entities.find(Reservation.class, txId);
-        stocks.lock(reservation.sku()).orElseThrow().release(reservation.quantity());
+        changed(stocks.release(reservation.sku(), reservation.quantity()), reservation);
         reservation.close("RETURNED");
+    }
+
+    /** A reservation's SKU is a foreign key, so its row is there; if not, the database is not what it should be. */
+    private static void changed(int rows, Reservation reservation) {
+        if (rows != 1) {
+            throw new IllegalStateException("no stock row for SKU '" + reservation.sku() + "' of a reservation");
+        }
     }
 }
