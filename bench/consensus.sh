@@ -11,7 +11,8 @@
 #  5. a three-member etcd cluster (fsync on, its default), the same wrk load on POST /v3/kv/put
 #     (JSON gateway, 100-byte value), sent to ITS leader directly.
 #
-# Knobs (environment): DURATION (20s per run), WARMUP (30s: the JIT is still compiling after 15), CONNS ("1 16 64"), KILLS (5),
+# Knobs (environment): DURATION (20s per run), WARMUP (30s, the least: the JIT is still compiling after 15; then on
+# until the compilers are quiet, at most WARMUP_MAX, 180s), CONNS ("1 16 64"), KILLS (5),
 # PROFILE=1 (JFR on the leader during the last wrk run; the .jfr path is printed),
 # SKIP_ETCD=1, SKIP_FAILOVER=1, BENCH_PORT_BASE (27000), KEEP=1 (keep the temp dir).
 # Traffic goes to 127.0.0.1 only. Every loop is bounded in count and time.
@@ -20,6 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-30s}
+WARMUP_MAX=${WARMUP_MAX:-180s}
 CONNS=${CONNS:-1 16 64}
 KILLS=${KILLS:-5}
 require_jars consensus-service
@@ -40,8 +42,11 @@ for i in 1 2 3; do start_node "$i"; done
 for i in 1 2 3; do wait_ready "$(cport "$i")"; done
 leader=$(wait_leader 60)
 lport=$(cport "${leader#b}")
-log "leader is $leader (port $lport); warming up for $WARMUP at 16 connections"
+log "leader is $leader (port $lport); warming up for at least $WARMUP at 16 connections"
 wrk -t2 -c16 -d"$WARMUP" -s "$bench/wrk/append.lua" "http://127.0.0.1:$lport/api/log" >> "$work/wrk.log" 2>&1
+# Then on until the JIT is quiet (etcd, compiled ahead of time, needs none of this).
+warm_until_compiled "${WARMUP%s}" "${WARMUP_MAX%s}" "$bench/wrk/append.lua" "http://127.0.0.1:$lport/api/log" \
+  "${node_pid[b1]}" "${node_pid[b2]}" "${node_pid[b3]}"
 
 declare -A qc_res=() etcd_res=()
 echo "== consensus-service: POST /api/log to the leader $leader, $DURATION per run"

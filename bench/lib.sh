@@ -121,3 +121,47 @@ raft_delta() { # "before" "after" -> a line about the syncs in between
 cpu_ms() { # pid -> user+system CPU time used so far, in ms
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%d\n", ($14 + $15) * 1000 / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
+
+# CPU used so far by each kind of thread of a process: "name|ms" per line, with the digits of a thread's name
+# as N so that pools add up (Linux keeps 15 characters of a name). JFR's samples miss what is not Java
+# (the collector, the compilers) and count virtual threads unevenly; the kernel's counters miss nothing.
+thread_cpu_ms() { # pid
+  local stat
+  for stat in /proc/"$1"/task/*/stat; do cat "$stat" 2>/dev/null || true; echo; done | awk -v hz="$(getconf CLK_TCK)" '
+    NF { from = index($0, "("); to = match($0, /\) [A-Za-z] /); name = substr($0, from + 1, to - from - 1)
+         split(substr($0, to + 2), f, " "); gsub(/[0-9]+/, "N", name); ms[name] += (f[12] + f[13]) * 1000 / hz }
+    END { for (n in ms) printf "%s|%d\n", n, ms[n] }'
+}
+
+compiler_ms() { thread_cpu_ms "$1" | awk -F'|' '/CompilerThre/ { s += $2 } END { print s + 0 }'; } # pid: JIT CPU so far
+
+# After the fixed warm-up, goes on with the same load at 16 connections, 10 s at a time, until no process's JIT
+# compiler threads used more than 3 % of a core in two 10 s steps in a row (or until the most seconds given), so
+# that a run measures the code and not the compilers: with five JVMs on two cores, C2 was still busy after 90 s,
+# and it comes in bursts (5 % in one step, 12 % in the 20 s after it).
+warm_until_compiled() { # seconds-so-far max-seconds wrk-script url pid...
+  local warmed=$1 max=$2 script=$3 url=$4 busiest used j quiet=0; shift 4
+  local pids=("$@") before=()
+  while :; do
+    before=(); for j in "${!pids[@]}"; do before+=("$(compiler_ms "${pids[$j]}")"); done
+    wrk -t2 -c16 -d10s -s "$script" "$url" > /dev/null 2>&1
+    warmed=$((warmed + 10)); busiest=0
+    for j in "${!pids[@]}"; do
+      used=$(( ($(compiler_ms "${pids[$j]}") - before[j]) / 100 )) # ms in 10 s -> % of a core
+      if (( used > busiest )); then busiest=$used; fi
+    done
+    if (( busiest <= 3 )); then quiet=$((quiet + 1)); else quiet=0; fi
+    if (( quiet == 2 )); then log "warm after ${warmed}s: the busiest JIT used ${busiest}% of a core in the last 10 s"; return; fi
+    if (( warmed >= max )); then log "still compiling after ${warmed}s (${busiest}% of a core); measuring anyway"; return; fi
+  done
+}
+
+print_thread_cpu() { # label before-file after-file orders: the busiest kinds of thread, in CPU ms per order
+  awk -F'|' -v label="$1" -v n="$4" 'FNR == NR { a[$1] = $2; next }
+    { d = $2 - a[$1]; total += d; if (d > 0) used[$1] = d }
+    END { if (n <= 0 || total <= 0) exit
+          line = sprintf("           %-9s threads, CPU ms per order:", label)
+          k = 0; while (k < 8) { best = ""; for (t in used) if (best == "" || used[t] > used[best]) best = t
+            if (best == "") break; line = line sprintf(" %s %.2f,", best, used[best] / n); delete used[best]; k++ }
+          print substr(line, 1, length(line) - 1) }' "$2" "$3"
+}

@@ -7,16 +7,18 @@
 # and where the time went in that run (each route's mean server time, the coordinator's four steps);
 # at the end, heap and the services' H2 file sizes.
 #
-# Knobs: DURATION (20s), WARMUP (90s: the five JVMs need that long before C2 has compiled the hot paths;
-# after 15 s an order cost 22 ms of CPU, after 90 s 3.5 ms), CONNS ("16 64"), KILL_CONNS (16), KILL_RUN (30: seconds;
+# Knobs: DURATION (20s), WARMUP (90s, the least: after 15 s an order cost 22 ms of CPU, after 90 s 3.5 ms; then on
+# until the JIT compilers are quiet, see below, at most WARMUP_MAX, 300s), CONNS ("16 64"), KILL_CONNS (16), KILL_RUN (30: seconds;
 # the kill is at a third, the restart at two thirds), SKIP_KILL=1, SERVICE_HEAP_OPTS (-Xms384m -Xmx384m), PROFILE=1 (JFR on order-service,
-# inventory-service and the consensus leader during the first run), BENCH_PORT_BASE (27000), KEEP=1.
+# inventory-service and the consensus leader during the first run), THREADS=1 (each service's busiest kinds of
+# thread, in CPU per order, after each run), BENCH_PORT_BASE (27000), KEEP=1.
 # Traffic goes to 127.0.0.1 only; every loop is bounded.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-90s}
+WARMUP_MAX=${WARMUP_MAX:-300s}
 CONNS=${CONNS:-16 64}
 KILL_CONNS=${KILL_CONNS:-16}
 KILL_RUN=${KILL_RUN:-30}
@@ -59,8 +61,12 @@ stock=100000000
 curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "{\"available\": $stock}" \
   "http://127.0.0.1:$inventory_port/api/inventory/$BENCH_SKU"
 url="http://127.0.0.1:$order_port/api/orders"
-log "consensus leader is $leader; stocked $BENCH_SKU with $stock; warming up for $WARMUP at 16 connections"
+log "consensus leader is $leader; stocked $BENCH_SKU with $stock; warming up for at least $WARMUP at 16 connections"
 wrk -t2 -c16 -d"$WARMUP" -s "$bench/wrk/orders.lua" "$url" > /dev/null 2>&1
+# The JIT is not done when WARMUP is: on two cores shared by five JVMs, C2 still took a quarter of the CPU
+# at 90 s (0.96 of 3.9 ms an order in order-service), and the first run measured the compilers.
+warm_until_compiled "${WARMUP%s}" "${WARMUP_MAX%s}" "$bench/wrk/orders.lua" "$url" \
+  "${node_pid[b1]}" "${node_pid[b2]}" "${node_pid[b3]}" "${extra_pids[@]}"
 
 # Where an order's time goes: each hop's server time per route (http_server_requests) and the coordinator's
 # step timers (twopc_step_latency), as totals "name|key|count|seconds" per line, taken before and after a run
@@ -87,7 +93,7 @@ print_hop_means() { # before-file after-file
 }
 
 echo "== POST /api/orders (one unit), $DURATION per run; rps counts every answer, non2xx the ones that were not 201"
-declare -A res=()
+results=() # one per run, in the order of CONNS (which may name a count twice, to watch a warm-up end)
 first=1
 for c in $CONNS; do
   if [[ -n ${PROFILE:-} && -n $first ]]; then
@@ -98,17 +104,24 @@ for c in $CONNS; do
   procs=(b1 b2 b3 inventory order)
   pids=("${node_pid[b1]}" "${node_pid[b2]}" "${node_pid[b3]}" "${extra_pids[0]}" "${extra_pids[1]}")
   cpu0=(); for p in "${pids[@]}"; do cpu0+=("$(cpu_ms "$p")"); done
+  if [[ -n ${THREADS:-} ]]; then for j in 0 1; do thread_cpu_ms "${extra_pids[$j]}" > "$work/threads-$j-before"; done; fi
   run_leader=$(leader_id)
   all_hop_totals "$run_leader" > "$work/hops-before"
   wrk_run orders "$c" "$DURATION" "$bench/wrk/orders.lua" "$url"
   all_hop_totals "$run_leader" > "$work/hops-after"
-  res[$c]=$wrk_result
+  results+=("$c $wrk_result")
   n=$(kv requests "$wrk_result")
   line="           CPU per order (ms):"
   for j in "${!pids[@]}"; do
     line+=" ${procs[$j]} $(awk -v a="${cpu0[$j]}" -v b="$(cpu_ms "${pids[$j]}")" -v n="$n" 'BEGIN { printf "%.1f", (n > 0 ? (b - a) / n : 0) }')"
   done
   echo "$line (leader $(leader_id))"
+  if [[ -n ${THREADS:-} ]]; then
+    for j in 0 1; do
+      thread_cpu_ms "${extra_pids[$j]}" > "$work/threads-$j-after"
+      print_thread_cpu "${procs[$((j + 3))]}" "$work/threads-$j-before" "$work/threads-$j-after" "$n"
+    done
+  fi
   echo "           where the time went in this run (server time per route and hop; the coordinator's steps):"
   print_hop_means "$work/hops-before" "$work/hops-after"
   if [[ -n ${PROFILE:-} && -n $first ]]; then
@@ -157,8 +170,8 @@ if grep -l 'OutOfMemoryError' "$work"/*.log 2>/dev/null; then echo "  OutOfMemor
 
 echo
 echo "== orders end to end (201 CONFIRMED per second, latency of every answer)"
-for c in $CONNS; do
-  r=${res[$c]}
+for result in "${results[@]}"; do
+  c=${result%% *}; r=${result#* }
   printf '   c=%-3s %8s orders/s  p50 %8s ms  p99 %8s ms  non-201 %s\n' "$c" "$(kv rps "$r")" "$(kv p50_ms "$r")" "$(kv p99_ms "$r")" "$(kv non2xx "$r")"
 done
 echo "== load after: $(load)"
