@@ -44,7 +44,9 @@ leader=$(wait_leader 60)
 lport=$(cport "${leader#b}")
 log "leader is $leader (port $lport); warming up for at least $WARMUP at 16 connections"
 wrk -t2 -c16 -d"$WARMUP" -s "$bench/wrk/append.lua" "http://127.0.0.1:$lport/api/log" >> "$work/wrk.log" 2>&1
-# Then on until the JIT is quiet (etcd, compiled ahead of time, needs none of this).
+# Then on until the JIT is quiet (etcd, compiled ahead of time, needs none of this), reading the leader's metrics
+# after each step as every run does.
+between_warm_steps() { raft_counters "$lport" > /dev/null; }
 warm_until_compiled "${WARMUP%s}" "${WARMUP_MAX%s}" "$bench/wrk/append.lua" "http://127.0.0.1:$lport/api/log" \
   "${node_pid[b1]}" "${node_pid[b2]}" "${node_pid[b3]}"
 

@@ -145,6 +145,8 @@ warm_until_compiled() { # seconds-so-far max-seconds wrk-script url pid...
   while :; do
     before=(); for j in "${!pids[@]}"; do before+=("$(compiler_ms "${pids[$j]}")"); done
     wrk -t2 -c16 -d10s -s "$script" "$url" > /dev/null 2>&1
+    # What the runs do besides the load (reading metrics) must be warm too, or the code it loads sets the JIT off again.
+    if declare -F between_warm_steps > /dev/null; then between_warm_steps; fi
     warmed=$((warmed + 10)); busiest=0
     for j in "${!pids[@]}"; do
       used=$(( ($(compiler_ms "${pids[$j]}") - before[j]) / 100 )) # ms in 10 s -> % of a core

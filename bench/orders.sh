@@ -63,10 +63,6 @@ curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "{\"availab
 url="http://127.0.0.1:$order_port/api/orders"
 log "consensus leader is $leader; stocked $BENCH_SKU with $stock; warming up for at least $WARMUP at 16 connections"
 wrk -t2 -c16 -d"$WARMUP" -s "$bench/wrk/orders.lua" "$url" > /dev/null 2>&1
-# The JIT is not done when WARMUP is: on two cores shared by five JVMs, C2 still took a quarter of the CPU
-# at 90 s (0.96 of 3.9 ms an order in order-service), and the first run measured the compilers.
-warm_until_compiled "${WARMUP%s}" "${WARMUP_MAX%s}" "$bench/wrk/orders.lua" "$url" \
-  "${node_pid[b1]}" "${node_pid[b2]}" "${node_pid[b3]}" "${extra_pids[@]}"
 
 # Where an order's time goes: each hop's server time per route (http_server_requests) and the coordinator's
 # step timers (twopc_step_latency), as totals "name|key|count|seconds" per line, taken before and after a run
@@ -91,6 +87,12 @@ print_hop_means() { # before-file after-file
     { dc = $3 - c0[$1 "|" $2]; ds = $4 - s0[$1 "|" $2]
       if (dc > 10) printf "   %-17s %-34s %8d calls, mean %7.1f ms\n", $1, $2, dc, 1000 * ds / dc }' "$1" "$2" | sort
 }
+
+# The JIT is not done when WARMUP is: on two cores shared by five JVMs, C2 still took a quarter of the CPU
+# at 90 s (0.96 of 3.9 ms an order in order-service), and the first run measured the compilers.
+between_warm_steps() { all_hop_totals "$(leader_id)" > /dev/null; }
+warm_until_compiled "${WARMUP%s}" "${WARMUP_MAX%s}" "$bench/wrk/orders.lua" "$url" \
+  "${node_pid[b1]}" "${node_pid[b2]}" "${node_pid[b3]}" "${extra_pids[@]}"
 
 echo "== POST /api/orders (one unit), $DURATION per run; rps counts every answer, non2xx the ones that were not 201"
 results=() # one per run, in the order of CONNS (which may name a count twice, to watch a warm-up end)
