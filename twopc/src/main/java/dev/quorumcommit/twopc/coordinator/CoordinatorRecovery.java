@@ -2,6 +2,7 @@ package dev.quorumcommit.twopc.coordinator;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +43,19 @@ public class CoordinatorRecovery {
     /** @return how many transactions this pass finished */
     public int recover() {
         int finished = 0;
-        for (TxRecord tx : transactions.unfinished()) {
-            if (coordinator.isInFlight(tx.txId())) {
+        for (TxRecord listed : transactions.unfinished()) {
+            if (coordinator.isInFlight(listed.txId())) {
                 continue;
             }
+            // Listed before that check, so a transaction the coordinator finished in between is listed as it was
+            // while it ran: undecided, say. Once out of flight, the coordinator never writes it again, so reading it
+            // now gives its last word. Finishing the listed copy read the register, counted the outcome a second
+            // time and delivered the decision again (seen under load as stray reads of decision keys).
+            Optional<TxRecord> current = transactions.find(listed.txId());
+            if (current.isEmpty() || current.get().finished()) {
+                continue;
+            }
+            TxRecord tx = current.get();
             MDC.put("txId", tx.txId());
             try {
                 if (finish(tx)) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -326,6 +327,62 @@ class CoordinatorTest {
         assertThat(recovered).isZero();
         await().atMost(Duration.ofSeconds(5)).until(() -> log.find("t13").orElseThrow().finished());
         assertThat(inventory.received.stream().filter(m -> m.equals("commit t13"))).hasSize(1);
+    }
+
+    @Test
+    void recoveryLeavesAloneATransactionThatFinishedAfterThePassListedIt() {
+        // A pass lists the unfinished transactions first and takes them one by one; one that was still running
+        // when listed may be finished by its turn, and must not be decided, counted or delivered again.
+        coordinator.run("t16", List.of(inventory.branch(), order.localBranch()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.find("t16").orElseThrow().finished());
+        TxRecord done = log.find("t16").orElseThrow();
+        TxRecord asListedWhileRunning = new TxRecord(done.txId(), done.participants().stream()
+                .map(p -> new ParticipantRecord(p.name(), null, null, false)).toList(), null, done.startedAt(), null);
+        double committed = meters.get("twopc.transactions").tag("outcome", "commit").counter().count();
+
+        int recovered = new CoordinatorRecovery(listingEarly(List.of(asListedWhileRunning)), register, delivery,
+                coordinator, metrics, Clock.systemUTC()).recover();
+
+        assertThat(recovered).isZero();
+        assertThat(meters.get("twopc.transactions").tag("outcome", "commit").counter().count()).isEqualTo(committed);
+        assertThat(meters.get("twopc.recovered").counter().count()).isZero();
+        assertThat(inventory.received.stream().filter(m -> m.equals("commit t16"))).hasSize(1);
+        assertThat(order.received.stream().filter(m -> m.equals("commit t16"))).hasSize(1);
+    }
+
+    /** The test's log, except that its list of unfinished transactions is the one given, taken earlier. */
+    private TransactionLog listingEarly(List<TxRecord> listed) {
+        return new TransactionLog() {
+            @Override
+            public void begin(String txId, List<String> participants, Instant startedAt) {
+                log.begin(txId, participants, startedAt);
+            }
+
+            @Override
+            public void recordVote(String txId, String participant, VoteReply vote) {
+                log.recordVote(txId, participant, vote);
+            }
+
+            @Override
+            public void recordDecision(String txId, Decision decision, Instant decidedAt) {
+                log.recordDecision(txId, decision, decidedAt);
+            }
+
+            @Override
+            public void recordAcknowledged(String txId, String participant) {
+                log.recordAcknowledged(txId, participant);
+            }
+
+            @Override
+            public Optional<TxRecord> find(String txId) {
+                return log.find(txId);
+            }
+
+            @Override
+            public List<TxRecord> unfinished() {
+                return listed;
+            }
+        };
     }
 
     @Test
