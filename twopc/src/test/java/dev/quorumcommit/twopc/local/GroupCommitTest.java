@@ -121,6 +121,8 @@ class GroupCommitTest {
     void aUnitSeesWhatTheUnitsBeforeItInItsGroupWrote() throws Exception {
         CountDownLatch release = holdTheCommitter();
         submit(() -> insert("a"));
+        // Each caller is a thread of its own: without this wait the count could be queued first, and see only "hold".
+        await().atMost(Duration.ofSeconds(5)).until(() -> groupCommit.waiting() == 1);
         CompletableFuture<Integer> seen = submit(this::count);
         await().atMost(Duration.ofSeconds(5)).until(() -> groupCommit.waiting() == 2);
         release.countDown();
