@@ -89,7 +89,7 @@ print_hop_means() { # before-file after-file
 }
 
 # The JIT is not done when WARMUP is: on two cores shared by five JVMs, C2 still took a quarter of the CPU
-# at 90 s (0.96 of 3.9 ms an order in order-service), and the first run measured the compilers.
+# at 90 s (0.96 of 2.9 ms an order in order-service), and the first run measured the compilers.
 between_warm_steps() { all_hop_totals "$(leader_id)" > /dev/null; }
 warm_until_compiled "${WARMUP%s}" "${WARMUP_MAX%s}" "$bench/wrk/orders.lua" "$url" \
   "${node_pid[b1]}" "${node_pid[b2]}" "${node_pid[b3]}" "${extra_pids[@]}"
