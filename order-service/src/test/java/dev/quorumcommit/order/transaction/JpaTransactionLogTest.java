@@ -2,6 +2,7 @@ package dev.quorumcommit.order.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import java.util.List;
@@ -94,8 +95,8 @@ class JpaTransactionLogTest {
 
         assertThat(log.find(txId).orElseThrow().participants())
                 .extracting(ParticipantRecord::name, ParticipantRecord::vote, p -> p.reason() == null ? 0 : p.reason().length())
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("inventory", Vote.NO, 500),
-                        org.assertj.core.groups.Tuple.tuple("order", Vote.YES, 0));
+                .containsExactly(tuple("inventory", Vote.NO, 500),
+                        tuple("order", Vote.YES, 0));
     }
 
     @Test

@@ -72,7 +72,7 @@ public class Barrier {
                 log.error("commit for a transaction already aborted here");
                 throw new ConflictingDecisionException(txId, entry.state(), "COMMIT");
             }
-            case PREPARED -> {
+            case PREPARED -> { // its prepare was recorded between replacePrepared and find
                 effects.confirm(txId);
                 store.update(new BarrierEntry(txId, BranchState.COMMITTED, null, clock.instant()));
                 yield BranchState.COMMITTED;
@@ -98,7 +98,7 @@ public class Barrier {
                 log.error("abort for a transaction already committed here");
                 throw new ConflictingDecisionException(txId, entry.state(), "ABORT");
             }
-            case PREPARED -> {
+            case PREPARED -> { // its prepare was recorded between replacePrepared and find
                 effects.release(txId);
                 store.update(new BarrierEntry(txId, BranchState.ABORTED, ABORTED_BY_DECISION, clock.instant()));
                 yield BranchState.ABORTED;

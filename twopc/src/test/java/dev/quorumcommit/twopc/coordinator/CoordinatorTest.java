@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,7 +36,15 @@ class CoordinatorTest {
     private final FakeParticipant inventory = new FakeParticipant("inventory");
     private final FakeParticipant order = new FakeParticipant("order");
     private final InMemoryDecisionRegister register = new InMemoryDecisionRegister();
-    private final InMemoryTransactionLog log = new InMemoryTransactionLog();
+    /** When set, what the log lists as unfinished: the list a recovery pass took before the transactions moved on. */
+    private volatile List<TxRecord> listedEarlier;
+    private final InMemoryTransactionLog log = new InMemoryTransactionLog() {
+        @Override
+        public List<TxRecord> unfinished() {
+            List<TxRecord> earlier = listedEarlier;
+            return earlier != null ? earlier : super.unfinished();
+        }
+    };
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final TwoPcMetrics metrics = new TwoPcMetrics(meters, "coordinator");
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -340,49 +347,15 @@ class CoordinatorTest {
                 .map(p -> new ParticipantRecord(p.name(), null, null, false)).toList(), null, done.startedAt(), null);
         double committed = meters.get("twopc.transactions").tag("outcome", "commit").counter().count();
 
-        int recovered = new CoordinatorRecovery(listingEarly(List.of(asListedWhileRunning)), register, delivery,
-                coordinator, metrics, Clock.systemUTC()).recover();
+        listedEarlier = List.of(asListedWhileRunning);
+
+        int recovered = recovery.recover();
 
         assertThat(recovered).isZero();
         assertThat(meters.get("twopc.transactions").tag("outcome", "commit").counter().count()).isEqualTo(committed);
         assertThat(meters.get("twopc.recovered").counter().count()).isZero();
         assertThat(inventory.received.stream().filter(m -> m.equals("commit t16"))).hasSize(1);
         assertThat(order.received.stream().filter(m -> m.equals("commit t16"))).hasSize(1);
-    }
-
-    /** The test's log, except that its list of unfinished transactions is the one given, taken earlier. */
-    private TransactionLog listingEarly(List<TxRecord> listed) {
-        return new TransactionLog() {
-            @Override
-            public void begin(String txId, List<String> participants, Instant startedAt) {
-                log.begin(txId, participants, startedAt);
-            }
-
-            @Override
-            public void recordVote(String txId, String participant, VoteReply vote) {
-                log.recordVote(txId, participant, vote);
-            }
-
-            @Override
-            public void recordDecision(String txId, Decision decision, Instant decidedAt) {
-                log.recordDecision(txId, decision, decidedAt);
-            }
-
-            @Override
-            public void recordAcknowledged(String txId, String participant) {
-                log.recordAcknowledged(txId, participant);
-            }
-
-            @Override
-            public Optional<TxRecord> find(String txId) {
-                return log.find(txId);
-            }
-
-            @Override
-            public List<TxRecord> unfinished() {
-                return listed;
-            }
-        };
     }
 
     @Test

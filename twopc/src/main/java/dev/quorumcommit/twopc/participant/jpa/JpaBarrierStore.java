@@ -53,12 +53,12 @@ public class JpaBarrierStore implements BarrierStore {
      */
     @Override
     public boolean replacePrepared(BarrierEntry next) {
-        BarrierRow row = new BarrierRow(next); // the same rules (a reason's length) as every other write
+        BarrierEntry stored = new BarrierRow(next).entry(); // the same rules (a reason's length) as every other write
         return entities.createNativeQuery("update twopc_barrier set state = ?1, reason = ?2, since = ?3"
                         + " where tx_id = ?4 and state = ?5")
-                .setParameter(1, row.entry().state().name())
-                .setParameter(2, row.entry().reason())
-                .setParameter(3, row.entry().since())
+                .setParameter(1, stored.state().name())
+                .setParameter(2, stored.reason())
+                .setParameter(3, stored.since())
                 .setParameter(4, next.txId())
                 .setParameter(5, BranchState.PREPARED.name())
                 .executeUpdate() == 1;
