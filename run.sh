@@ -58,7 +58,11 @@ start() { # name port jar args...
     echo "Port $port is taken: is a cluster already running? Stop it first." >&2
     exit 1
   fi
-  commands+=("$(printf '%q ' "$java" -Xmx384m -jar "$repo/$jar/target/$jar.jar" --server.port="$port" "$@")")
+  # Serial GC for the services, G1 for the consensus nodes: what measured best for each
+  # (docs/BENCHMARKS.md, "Serial GC for the services").
+  local gc=-XX:+UseSerialGC
+  [[ $jar == consensus-service ]] && gc=-XX:+UseG1GC
+  commands+=("$(printf '%q ' "$java" -Xmx384m "$gc" -jar "$repo/$jar/target/$jar.jar" --server.port="$port" "$@")")
   names+=("$name")
   launch $((${#names[@]} - 1))
 }

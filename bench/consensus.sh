@@ -2,7 +2,7 @@
 # Benchmarks consensus-service against etcd on this machine, one after the other, and prints both
 # side by side. One command: bench/consensus.sh (needs the jars: ./mvnw -B -DskipTests package).
 #
-#  1. a fresh three-node consensus cluster from the jar (temp data dirs; it always fsyncs), -Xmx256m;
+#  1. a fresh three-node consensus cluster from the jar (temp data dirs; it always fsyncs), -Xmx256m, G1;
 #  2. wrk POST /api/log (100-byte payload) at 1, 16 and 64 connections, sent to the LEADER directly;
 #  3. failover: kill -9 the leader while a client appends through a surviving node; the gap is the
 #     time from the kill to the end of the first successful write started after it; the killed node

@@ -16,7 +16,9 @@ port_base=${BENCH_PORT_BASE:-27000}
 cport() { echo $((port_base + $1)); }          # consensus node i -> 27001..27003
 peers="b1=http://127.0.0.1:$(cport 1),b2=http://127.0.0.1:$(cport 2),b3=http://127.0.0.1:$(cport 3)"
 consensus_urls="http://127.0.0.1:$(cport 1),http://127.0.0.1:$(cport 2),http://127.0.0.1:$(cport 3)"
-heap_opts=${BENCH_HEAP_OPTS:--Xms256m -Xmx256m -XX:+ExitOnOutOfMemoryError}
+# G1 for the consensus nodes, as ./run.sh runs them: with Serial GC the leader's p99 at 64 connections was 54 ms,
+# not 30-34 (docs/BENCHMARKS.md, "Serial GC for the services"). The services run Serial (bench/orders.sh).
+heap_opts=${BENCH_HEAP_OPTS:--Xms256m -Xmx256m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/qc-bench.XXXXXX")
 declare -A node_pid=()
@@ -89,7 +91,13 @@ stop_all() {
 
 heap_report() { # name pid: heap in use and committed (jcmd GC.heap_info), peak RSS
   local name=$1 pid=$2 heap rss
-  heap=$("$jcmd" "$pid" GC.heap_info 2>/dev/null | grep -m1 -i 'heap.*total' | sed 's/^ *//')
+  # G1 prints one line for the whole heap ("committed NK, used MK"), Serial one per generation ("total NK, used MK"),
+  # each unindented: their sums.
+  heap=$("$jcmd" "$pid" GC.heap_info 2>/dev/null | awk '
+    /^[^ ]/ && match($0, /(committed|total) [0-9]+K/) {
+      size = substr($0, RSTART, RLENGTH); sub(/.* /, "", size); total += size + 0
+      if (match($0, /used [0-9]+K/)) { u = substr($0, RSTART + 5, RLENGTH - 5); used += u + 0; n++ } }
+    END { if (n) printf "heap used %d MB of %d MB", used / 1024, total / 1024 }')
   rss=$(awk '/VmHWM/ {printf "%d MB", $2/1024}' "/proc/$pid/status" 2>/dev/null)
   printf '  %-4s pid %-7s %s; peak RSS %s\n' "$name" "$pid" "${heap:-?}" "${rss:-?}"
 }

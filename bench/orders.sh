@@ -9,7 +9,7 @@
 #
 # Knobs: DURATION (20s), WARMUP (90s, the least: after 15 s an order cost 22 ms of CPU, after 90 s 3.5 ms; then on
 # until the JIT compilers are quiet, see below, at most WARMUP_MAX, 300s), CONNS ("16 64"), KILL_CONNS (16), KILL_RUN (30: seconds;
-# the kill is at a third, the restart at two thirds), SKIP_KILL=1, SERVICE_HEAP_OPTS (-Xms384m -Xmx384m), PROFILE=1 (JFR on order-service,
+# the kill is at a third, the restart at two thirds), SKIP_KILL=1, SERVICE_HEAP_OPTS (-Xms384m -Xmx384m -XX:+UseSerialGC), PROFILE=1 (JFR on order-service,
 # inventory-service and the consensus leader during the first run), THREADS=1 (each service's busiest kinds of
 # thread, in CPU per order, after each run), BENCH_PORT_BASE (27000), KEEP=1.
 # Traffic goes to 127.0.0.1 only; every loop is bounded.
@@ -25,7 +25,8 @@ KILL_RUN=${KILL_RUN:-30}
 require_jars consensus-service inventory-service order-service
 # The services get the heap ./run.sh gives them (the 256 MB limit is the consensus nodes'); with 256 MB,
 # order-service at 800 orders/s ran out of room to evacuate into and paused 50-225 ms every few minutes.
-service_heap_opts=${SERVICE_HEAP_OPTS:--Xms384m -Xmx384m -XX:+ExitOnOutOfMemoryError}
+# Serial GC, as there: at 16 clients its p99 was 51-89 ms, G1's 70-154 (docs/BENCHMARKS.md, "Serial GC for the services").
+service_heap_opts=${SERVICE_HEAP_OPTS:--Xms384m -Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}
 order_port=$((port_base + 81))
 inventory_port=$((port_base + 82))
 export BENCH_SKU=bench-sku
