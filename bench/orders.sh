@@ -25,7 +25,7 @@ KILL_RUN=${KILL_RUN:-30}
 require_jars consensus-service inventory-service order-service
 # The services get the heap ./run.sh gives them (the 256 MB limit is the consensus nodes'); with 256 MB,
 # order-service at 800 orders/s ran out of room to evacuate into and paused 50-225 ms every few minutes.
-# Serial GC, as there: at 16 clients its p99 was 51-89 ms, G1's 70-154 (docs/BENCHMARKS.md, "Serial GC for the services").
+# Serial GC, as there: at 16 clients its p99 was 51-113 ms (median 72), G1's 70-154 (median 100); docs/BENCHMARKS.md.
 service_heap_opts=${SERVICE_HEAP_OPTS:--Xms384m -Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}
 order_port=$((port_base + 81))
 inventory_port=$((port_base + 82))
