@@ -105,9 +105,9 @@ class JpaTransactionLog implements TransactionLog {
 
     @Override
     @Transactional(readOnly = true)
-    public List<TxRecord> unfinished() {
-        return entities.createQuery("select r from TxRecordRow r where r.finished = false order by r.startedAt",
-                TxRecordRow.class).getResultList().stream().map(TxRecordRow::record).toList();
+    public List<String> unfinishedIds() {
+        return entities.createQuery("select r.txId from TxRecordRow r where r.finished = false order by r.startedAt",
+                String.class).getResultList();
     }
 
     @Transactional(readOnly = true)

@@ -43,15 +43,14 @@ public class CoordinatorRecovery {
     /** @return how many transactions this pass finished */
     public int recover() {
         int finished = 0;
-        for (TxRecord listed : transactions.unfinished()) {
-            if (coordinator.isInFlight(listed.txId())) {
+        for (String txId : transactions.unfinishedIds()) {
+            if (coordinator.isInFlight(txId)) {
                 continue;
             }
-            // Listed before that check, so a transaction the coordinator finished in between is listed as it was
-            // while it ran: undecided, say. Once out of flight, the coordinator never writes it again, so reading it
-            // now gives its last word. Finishing the listed copy read the register, counted the outcome a second
-            // time and delivered the decision again (seen under load as stray reads of decision keys).
-            Optional<TxRecord> current = transactions.find(listed.txId());
+            // Listed before that check, so the coordinator may have finished it since. Once out of flight, the
+            // coordinator never writes it again, so the record read now is its last word. Finishing it as listed
+            // read the register, counted the outcome a second time and delivered the decision again.
+            Optional<TxRecord> current = transactions.find(txId);
             if (current.isEmpty() || current.get().finished()) {
                 continue;
             }

@@ -48,9 +48,9 @@ public class InMemoryTransactionLog implements TransactionLog {
     }
 
     @Override
-    public List<TxRecord> unfinished() {
+    public List<String> unfinishedIds() {
         return records.values().stream().filter(r -> !r.finished())
-                .sorted(Comparator.comparing(TxRecord::startedAt)).toList(); // oldest first, as the JPA log
+                .sorted(Comparator.comparing(TxRecord::startedAt)).map(TxRecord::txId).toList();
     }
 
     /** All or nothing, as a database's local transaction: what work recorded is undone if it throws. */

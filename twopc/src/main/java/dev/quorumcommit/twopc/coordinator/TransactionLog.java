@@ -25,8 +25,11 @@ public interface TransactionLog {
 
     Optional<TxRecord> find(String txId);
 
-    /** Every transaction not yet {@link TxRecord#finished() finished}. */
-    List<TxRecord> unfinished();
+    /**
+     * The ids of every transaction not yet {@link TxRecord#finished() finished}, oldest first. Ids only: by the
+     * time a caller takes one up, the transaction may have moved on, so it reads the record then.
+     */
+    List<String> unfinishedIds();
 
     /**
      * Runs work as one local transaction of the log's database: everything it records, and whatever a
