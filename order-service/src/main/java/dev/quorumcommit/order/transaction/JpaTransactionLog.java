@@ -1,6 +1,7 @@
 package dev.quorumcommit.order.transaction;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -60,12 +61,15 @@ class JpaTransactionLog implements TransactionLog {
     /**
      * The first decision recorded stays: the register never changes it, so neither does the log. Locks the row
      * first, for the reason {@link #recordAcknowledged} gives: recovery may record the acknowledgements of a
-     * decision it read from the register while this records it, and "finished" must see both.
+     * decision it read from the register while this records it, and "finished" must see both. The participants
+     * that applied the decision in this local transaction are marked under that same lock, so the record is
+     * written once, not once for the decision and again for each acknowledgement.
      */
     @Override
     @Transactional
-    public void recordDecision(String txId, Decision decision, Instant decidedAt) {
+    public void recordDecision(String txId, Decision decision, Instant decidedAt, Collection<String> appliedBy) {
         lockRecord(txId);
+        appliedBy.forEach(participant -> markAcknowledged(txId, participant));
         entities.createNativeQuery("update tx_record set decision = coalesce(decision, ?1),"
                         + " decided_at = coalesce(decided_at, ?2), finished = not exists ("
                         + "select 1 from tx_participant p where p.tx_id = ?3 and not p.acknowledged) where tx_id = ?3")
@@ -84,17 +88,20 @@ class JpaTransactionLog implements TransactionLog {
     @Override
     @Transactional
     public void recordAcknowledged(String txId, String participant) {
-        entities.flush(); // inside atomically(): the decision must be in the row before "finished" reads it
         lockRecord(txId);
+        markAcknowledged(txId, participant);
+        entities.createNativeQuery("update tx_record set finished = (decision is not null and not exists ("
+                        + "select 1 from tx_participant p where p.tx_id = ?1 and not p.acknowledged)) where tx_id = ?1")
+                .setParameter(1, txId).executeUpdate();
+    }
+
+    private void markAcknowledged(String txId, String participant) {
         int updated = entities.createNativeQuery(
                         "update tx_participant set acknowledged = true where tx_id = ?1 and name = ?2")
                 .setParameter(1, txId).setParameter(2, participant).executeUpdate();
         if (updated != 1) {
             throw new IllegalStateException("no participant " + participant + " in " + txId);
         }
-        entities.createNativeQuery("update tx_record set finished = (decision is not null and not exists ("
-                        + "select 1 from tx_participant p where p.tx_id = ?1 and not p.acknowledged)) where tx_id = ?1")
-                .setParameter(1, txId).executeUpdate();
     }
 
     @Override

@@ -54,7 +54,7 @@ class JpaTransactionLogTest {
         for (int round = 0; round < 30; round++) {
             String txId = UUID.randomUUID().toString();
             log.begin(txId, List.of("inventory", "order"), Instant.now());
-            log.recordDecision(txId, Decision.COMMIT, Instant.now());
+            log.recordDecision(txId, Decision.COMMIT, Instant.now(), List.of());
             CountDownLatch go = new CountDownLatch(1);
             try (ExecutorService both = Executors.newFixedThreadPool(2)) {
                 List<Future<?>> acks = List.of(
@@ -76,8 +76,8 @@ class JpaTransactionLogTest {
         Instant decidedAt = Instant.parse("2026-11-30T12:00:00.123456Z");
         log.begin(txId, List.of("inventory", "order"), Instant.now());
 
-        log.recordDecision(txId, Decision.ABORT, decidedAt);
-        log.recordDecision(txId, Decision.COMMIT, decidedAt.plusSeconds(5));
+        log.recordDecision(txId, Decision.ABORT, decidedAt, List.of());
+        log.recordDecision(txId, Decision.COMMIT, decidedAt.plusSeconds(5), List.of());
 
         TxRecord record = log.find(txId).orElseThrow();
         assertThat(record.decision()).isEqualTo(Decision.ABORT);
@@ -108,16 +108,44 @@ class JpaTransactionLogTest {
         log.recordAcknowledged(txId, "order");
         assertThat(log.unfinishedIds()).contains(txId);
 
-        log.recordDecision(txId, Decision.COMMIT, Instant.now());
+        log.recordDecision(txId, Decision.COMMIT, Instant.now(), List.of());
 
         // The flag recovery selects by, not just what a record computes from its rows.
         assertThat(log.unfinishedIds()).doesNotContain(txId);
     }
 
     @Test
+    void aDecisionRecordedWithTheParticipantsThatAppliedItWaitsOnlyForTheOthers() {
+        String txId = UUID.randomUUID().toString();
+        log.begin(txId, List.of("inventory", "order"), Instant.now());
+
+        log.recordDecision(txId, Decision.COMMIT, Instant.now(), List.of("order"));
+
+        assertThat(log.find(txId).orElseThrow().participants())
+                .extracting(ParticipantRecord::name, ParticipantRecord::acknowledged)
+                .containsExactly(tuple("inventory", false), tuple("order", true));
+        assertThat(log.unfinishedIds()).contains(txId);
+
+        log.recordAcknowledged(txId, "inventory");
+
+        assertThat(log.unfinishedIds()).doesNotContain(txId);
+    }
+
+    @Test
+    void aDecisionRecordedWithAParticipantNotInTheTransactionIsNotRecordedAtAll() {
+        String txId = UUID.randomUUID().toString();
+        log.begin(txId, List.of("inventory", "order"), Instant.now());
+
+        assertThatThrownBy(() -> log.recordDecision(txId, Decision.COMMIT, Instant.now(), List.of("shipping")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("shipping");
+
+        assertThat(log.find(txId).orElseThrow().decision()).isNull();
+    }
+
+    @Test
     void writesForATransactionOrParticipantNotRecordedAreErrors() {
         String txId = UUID.randomUUID().toString();
-        assertThatThrownBy(() -> log.recordDecision(txId, Decision.COMMIT, Instant.now()))
+        assertThatThrownBy(() -> log.recordDecision(txId, Decision.COMMIT, Instant.now(), List.of()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining(txId);
         log.begin(txId, List.of("inventory", "order"), Instant.now());
         assertThatThrownBy(() -> log.recordVote(txId, "shipping", VoteReply.yes()))
@@ -134,10 +162,17 @@ class JpaTransactionLogTest {
             log.begin(txId, List.of("inventory", "order"), Instant.now());
             CountDownLatch go = new CountDownLatch(1);
             try (ExecutorService three = Executors.newFixedThreadPool(3)) {
+                // Every other round the decision comes with the order participant's acknowledgement, as the coordinator
+                // records it, racing recovery's acknowledgement of inventory.
+                boolean withOrder = round % 2 == 0;
                 List<Future<?>> writes = List.of(
-                        three.submit(() -> { go.await(); log.recordDecision(txId, Decision.COMMIT, Instant.now()); return null; }),
+                        three.submit(() -> {
+                            go.await();
+                            log.recordDecision(txId, Decision.COMMIT, Instant.now(), withOrder ? List.of("order") : List.of());
+                            return null;
+                        }),
                         three.submit(() -> { go.await(); log.recordAcknowledged(txId, "inventory"); return null; }),
-                        three.submit(() -> { go.await(); log.recordAcknowledged(txId, "order"); return null; }));
+                        three.submit(() -> { go.await(); if (!withOrder) { log.recordAcknowledged(txId, "order"); } return null; }));
                 go.countDown();
                 for (Future<?> write : writes) {
                     write.get();

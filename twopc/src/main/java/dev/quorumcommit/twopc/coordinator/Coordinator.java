@@ -179,10 +179,10 @@ public class Coordinator {
         try {
             transactions.atomically(() -> {
                 remoteVotes.forEach((name, vote) -> transactions.recordVote(txId, name, vote));
-                transactions.recordDecision(txId, decision, decidedAt);
                 for (Branch branch : local) {
                     delivery.deliverInline(txId, decision, branch.participant());
                 }
+                transactions.recordDecision(txId, decision, decidedAt, local.stream().map(Branch::participant).toList());
                 return null;
             });
             return true;

@@ -77,7 +77,7 @@ public class CoordinatorRecovery {
         Decision decision = tx.decision();
         if (decision == null) {
             decision = register.read(tx.txId()).orElseGet(() -> register.decide(tx.txId(), proposal(tx)));
-            transactions.recordDecision(tx.txId(), decision, clock.instant());
+            transactions.recordDecision(tx.txId(), decision, clock.instant(), List.of());
             metrics.transaction(decision);
             log.info("recovered decision {}", decision);
         }

@@ -54,7 +54,8 @@ public class DecisionDelivery {
     /**
      * Phase two to a {@link Branch#local local} participant, in the calling thread and inside the caller's
      * local transaction, once and without retries: if it fails, the caller's whole step rolls back, and
-     * recovery delivers it again through the ordinary path.
+     * recovery delivers it again through the ordinary path. The caller records the acknowledgement, with the
+     * decision ({@link TransactionLog#recordDecision(String, Decision, java.time.Instant, Collection)}).
      */
     public void deliverInline(String txId, Decision decision, String name) {
         ParticipantChannel channel = channels.get(name);
@@ -66,7 +67,6 @@ public class DecisionDelivery {
         } else {
             channel.abort(txId);
         }
-        transactions.recordAcknowledged(txId, name);
     }
 
     private boolean deliverOne(String txId, Decision decision, String name) {

@@ -2,6 +2,7 @@ package dev.quorumcommit.twopc.coordinator;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +33,10 @@ public class InMemoryTransactionLog implements TransactionLog {
     }
 
     @Override
-    public void recordDecision(String txId, Decision decision, Instant decidedAt) {
+    public void recordDecision(String txId, Decision decision, Instant decidedAt, Collection<String> appliedBy) {
         records.computeIfPresent(txId, (id, r) -> r.decision() != null ? r
                 : new TxRecord(id, r.participants(), decision, r.startedAt(), decidedAt));
+        appliedBy.forEach(participant -> recordAcknowledged(txId, participant));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.quorumcommit.twopc.coordinator;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -19,7 +20,13 @@ public interface TransactionLog {
 
     void recordVote(String txId, String participant, VoteReply vote);
 
-    void recordDecision(String txId, Decision decision, Instant decidedAt);
+    /**
+     * The first decision recorded stays: the register never changes it, so neither does the log. With it, the
+     * acknowledgements of the participants that applied it in the same {@link #atomically local transaction}
+     * (the {@link Branch#local local} ones; none for recovery): one write of the record where the decision and
+     * then each acknowledgement were one each.
+     */
+    void recordDecision(String txId, Decision decision, Instant decidedAt, Collection<String> appliedBy);
 
     void recordAcknowledged(String txId, String participant);
 
