@@ -127,9 +127,11 @@ class OrderFlowTest {
 
         assertThat(order.get("status").asString()).isEqualTo("CONFIRMED");
         // The 201 comes once the decision stands and the order participant applied it; inventory's commit may
-        // still be on its way, but the order is CONFIRMED for whoever asks right after the answer.
-        mvc.perform(get("/api/orders/" + order.get("orderId").asString()))
-                .andExpect(jsonPath("$.status").value("CONFIRMED"));
+        // still be on its way, but the order is CONFIRMED for whoever asks right after the answer, and is what the
+        // answer said, field for field (the answer is built without reading the order back).
+        JsonNode stored = json.readTree(mvc.perform(get("/api/orders/" + order.get("orderId").asString()))
+                .andReturn().getResponse().getContentAsString());
+        assertThat(stored).isEqualTo(order);
         String txId = order.get("txId").asString();
         assertThat(register.read(txId)).contains(Decision.COMMIT);
         await("inventory's phase two, in the background").atMost(Duration.ofSeconds(10))

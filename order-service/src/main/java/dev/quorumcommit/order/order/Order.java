@@ -68,6 +68,11 @@ class Order implements Persistable<String> {
         return new OrderView(id, sku, quantity, status, txId, reason);
     }
 
+    /** This order as the order participant's commit leaves it: only its status changes. */
+    OrderView confirmedView() {
+        return new OrderView(id, sku, quantity, OrderStatus.CONFIRMED, txId, null);
+    }
+
     OrderStatus status() {
         return status;
     }

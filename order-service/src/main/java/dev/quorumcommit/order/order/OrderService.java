@@ -17,7 +17,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.quorumcommit.order.participant.InventoryClient;
 import dev.quorumcommit.order.participant.OrderParticipant;
+import dev.quorumcommit.twopc.Decision;
 import dev.quorumcommit.twopc.coordinator.Coordinator;
+import dev.quorumcommit.twopc.coordinator.Outcome;
 
 /**
  * Places an order: writes it PENDING, then runs its transaction with the coordinator over
@@ -77,17 +79,23 @@ class OrderService {
         String orderId = ids.next().toString();
         Order order = new Order(orderId, request.sku(), request.quantity(), request.customerId(), txId, idempotencyKey,
                 clock.instant());
+        Outcome outcome;
         try {
             // The order row is written in the coordinator's first local commit, with the transaction record and
             // the order participant's prepare: one commit instead of three.
-            coordinator.run(txId, List.of(inventory.branch(request.sku(), request.quantity()),
+            outcome = coordinator.run(txId, List.of(inventory.branch(request.sku(), request.quantity()),
                     orderParticipant.branch(() -> orders.save(order))));
         } catch (DataIntegrityViolationException e) {
             // A concurrent retry with the same key won the insert: its order is the answer, and ours rolled back
             // with its transaction record before anyone was asked to prepare.
             return byIdempotencyKey(idempotencyKey).orElseThrow(() -> e);
         }
-        return find(orderId).orElseThrow();
+        if (outcome.decision() == Decision.COMMIT && outcome.appliedLocally()) {
+            // The order participant's commit, durable before run() returned, confirmed the order and changed
+            // nothing else in it: the answer needs no read back (a local transaction and a query per order).
+            return order.confirmedView();
+        }
+        return find(orderId).orElseThrow(); // a rejection's reason, or an order still pending, is as stored
     }
 
     Optional<OrderView> find(String orderId) {

@@ -115,7 +115,7 @@ public class Coordinator {
                     .deliver(txId, decision, remote.stream().map(Branch::participant).toList())
                     .whenComplete((acked, failure) -> inFlight.remove(txId)); // recovery stays away until then
             deliveringInBackground = true;
-            return new Outcome(txId, decision, reasons, localDone && await(remoteAcks));
+            return new Outcome(txId, decision, reasons, localDone, localDone && await(remoteAcks));
         } finally {
             if (!deliveringInBackground) {
                 inFlight.remove(txId);
@@ -156,7 +156,7 @@ public class Coordinator {
     /** Recording the votes lets recovery commit, rather than abort, once the register answers again. */
     private Outcome inDoubt(String txId, Map<String, VoteReply> remoteVotes, List<String> reasons) {
         recordVotes(txId, remoteVotes);
-        return new Outcome(txId, null, reasons, false);
+        return new Outcome(txId, null, reasons, false, false);
     }
 
     private void recordVotes(String txId, Map<String, VoteReply> votes) {

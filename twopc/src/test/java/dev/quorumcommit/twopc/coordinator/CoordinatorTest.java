@@ -313,6 +313,8 @@ class CoordinatorTest {
         Outcome outcome = answeringAtOnce.run("t12", List.of(inventory.branch(), order.localBranch()));
 
         assertThat(outcome.decision()).isEqualTo(Decision.COMMIT);
+        assertThat(outcome.appliedLocally()).isTrue();
+        assertThat(outcome.allAcknowledged()).isFalse();
         assertThat(order.received).containsExactly("prepare t12", "commit t12");
         assertThat(log.find("t12").orElseThrow().participants())
                 .filteredOn(p -> p.name().equals("order")).singleElement()
@@ -353,6 +355,29 @@ class CoordinatorTest {
         assertThat(meters.get("twopc.recovered").counter().count()).isZero();
         assertThat(inventory.received.stream().filter(m -> m.equals("commit t16"))).hasSize(1);
         assertThat(order.received.stream().filter(m -> m.equals("commit t16"))).hasSize(1);
+    }
+
+    @Test
+    void aLocalBranchWhosePhaseTwoFailsIsNotSaidToHaveAppliedTheDecisionAndRecoveryFinishesIt() {
+        order.failuresBeforeAck.set(1);
+
+        Outcome outcome = answeringAtOnce.run("t17", List.of(inventory.branch(), order.localBranch()));
+
+        // The decision stands in the register, but the local step that applies and records it rolled back whole.
+        assertThat(outcome.decision()).isEqualTo(Decision.COMMIT);
+        assertThat(outcome.appliedLocally()).isFalse();
+        TxRecord recorded = log.find("t17").orElseThrow();
+        assertThat(recorded.decision()).isNull();
+        assertThat(recorded.participants()).filteredOn(p -> p.name().equals("order")).singleElement()
+                .satisfies(p -> assertThat(p.acknowledged()).isFalse());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.find("t17").orElseThrow().participants().stream()
+                .filter(p -> p.name().equals("inventory")).allMatch(ParticipantRecord::acknowledged));
+        assertThat(recovery.recover()).isEqualTo(1);
+
+        assertThat(log.find("t17").orElseThrow().decision()).isEqualTo(Decision.COMMIT);
+        assertThat(log.find("t17").orElseThrow().finished()).isTrue();
+        assertThat(order.received).containsExactly("prepare t17", "lost commit t17", "commit t17");
     }
 
     @Test
