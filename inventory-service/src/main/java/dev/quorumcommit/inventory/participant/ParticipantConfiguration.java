@@ -10,7 +10,9 @@ import jakarta.persistence.EntityManager;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.quorumcommit.twopc.local.SyncingJpaTransactionManager;
 import dev.quorumcommit.twopc.participant.jpa.JpaBarrierStore;
 import dev.quorumcommit.twopc.DecisionRegister;
 import dev.quorumcommit.twopc.TwoPcMetrics;
@@ -28,7 +30,7 @@ class ParticipantConfiguration {
 
     /** The participant's local commits: prepares and commits arriving together share one. */
     @Bean(destroyMethod = "close")
-    GroupCommit groupCommit(org.springframework.transaction.support.TransactionTemplate transactions,
+    GroupCommit groupCommit(TransactionTemplate transactions,
             EntityManager entities) {
         return GroupCommit.forJpa("inventory", transactions, entities, 64);
     }
@@ -46,9 +48,10 @@ class ParticipantConfiguration {
 
     @Bean
     TwoPcMetrics participantMetrics(MeterRegistry registry, JpaBarrierStore store,
-            org.springframework.transaction.support.TransactionTemplate transactions) {
+            TransactionTemplate transactions) {
         TwoPcMetrics metrics = new TwoPcMetrics(registry, "participant");
-        metrics.inDoubt(() -> transactions.execute(status -> store.countPrepared()));
+        TransactionTemplate reads = SyncingJpaTransactionManager.forReads(transactions);
+        metrics.inDoubt(() -> reads.execute(status -> store.countPrepared()));
         return metrics;
     }
 

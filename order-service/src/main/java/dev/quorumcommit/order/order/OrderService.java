@@ -20,6 +20,7 @@ import dev.quorumcommit.order.participant.OrderParticipant;
 import dev.quorumcommit.twopc.Decision;
 import dev.quorumcommit.twopc.coordinator.Coordinator;
 import dev.quorumcommit.twopc.coordinator.Outcome;
+import dev.quorumcommit.twopc.local.SyncingJpaTransactionManager;
 
 /**
  * Places an order: writes it PENDING, then runs its transaction with the coordinator over
@@ -40,7 +41,7 @@ class OrderService {
     private final Coordinator coordinator;
     private final InventoryClient inventory;
     private final OrderParticipant orderParticipant;
-    private final TransactionTemplate local;
+    private final TransactionTemplate reads;
     private final Clock clock;
     private final Bulkhead admission;
     private final TimeOrderedIds ids;
@@ -51,7 +52,7 @@ class OrderService {
         this.coordinator = coordinator;
         this.inventory = inventory;
         this.orderParticipant = orderParticipant;
-        this.local = local;
+        this.reads = SyncingJpaTransactionManager.forReads(local);
         this.clock = clock;
         this.admission = bulkheads.bulkhead("transactions");
         this.ids = new TimeOrderedIds(clock);
@@ -99,14 +100,14 @@ class OrderService {
     }
 
     Optional<OrderView> find(String orderId) {
-        return local.execute(s -> orders.findById(orderId).map(Order::view));
+        return reads.execute(s -> orders.findById(orderId).map(Order::view));
     }
 
     List<OrderView> search(OrderStatus status, String sku) {
-        return local.execute(s -> orders.search(status, sku).stream().map(Order::view).toList());
+        return reads.execute(s -> orders.search(status, sku).stream().map(Order::view).toList());
     }
 
     private Optional<OrderView> byIdempotencyKey(String key) {
-        return key == null ? Optional.empty() : local.execute(s -> orders.findByIdempotencyKey(key).map(Order::view));
+        return key == null ? Optional.empty() : reads.execute(s -> orders.findByIdempotencyKey(key).map(Order::view));
     }
 }

@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.quorumcommit.twopc.local.SyncingJpaTransactionManager;
 import dev.quorumcommit.twopc.participant.jpa.JpaBarrierStore;
 import dev.quorumcommit.twopc.DecisionRegister;
 import dev.quorumcommit.twopc.TwoPcMetrics;
@@ -25,7 +26,8 @@ class ParticipantConfiguration {
     @Bean
     TwoPcMetrics participantMetrics(MeterRegistry registry, JpaBarrierStore store, TransactionTemplate transactions) {
         TwoPcMetrics metrics = new TwoPcMetrics(registry, "participant");
-        metrics.inDoubt(() -> transactions.execute(status -> store.countPrepared()));
+        TransactionTemplate reads = SyncingJpaTransactionManager.forReads(transactions);
+        metrics.inDoubt(() -> reads.execute(status -> store.countPrepared()));
         return metrics;
     }
 

@@ -9,10 +9,14 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 import dev.quorumcommit.twopc.consensus.ConsensusConfiguration;
+import dev.quorumcommit.twopc.local.DurableCommitsConfiguration;
 
-/** The clock (a bean so tests can fix it), the consensus client with its health indicator, and the OpenAPI title. */
+/**
+ * The clock (a bean so tests can fix it), the consensus client with its health indicator, the transaction manager
+ * that syncs each commit to the disk, and the OpenAPI title.
+ */
 @Configuration(proxyBeanMethods = false)
-@Import(ConsensusConfiguration.class)
+@Import({ConsensusConfiguration.class, DurableCommitsConfiguration.class})
 class SystemConfiguration {
 
     @Bean

@@ -1,27 +1,35 @@
 package dev.quorumcommit.order.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.quorumcommit.twopc.local.SyncingJpaTransactionManager;
 
 /**
  * A file database as the contract's --spring.datasource.url gives it (no options in the URL) writes each
  * commit to its file before the commit returns: H2's default WRITE_DELAY of 500 ms let a kill -9 take back
- * commits the protocol had already acted on (a YES vote, a recorded decision).
+ * commits the protocol had already acted on (a YES vote, a recorded decision). And each read-write commit is
+ * synced to the disk before it returns, since H2 itself syncs only when told: without it, a power cut could
+ * take back what a kill -9 could not.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @ActiveProfiles("test")
-
 class DurableCommitsTest {
 
     @TempDir
@@ -35,10 +43,69 @@ class DurableCommitsTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    PlatformTransactionManager transactionManager;
+
+    @Autowired
+    EntityManagerFactory entityManagerFactory;
+
     @Test
     void aFileDatabaseGivenByUrlAloneWritesEveryCommitBeforeItReturns() {
         // H2 lists the setting twice (as stored and as in force); both must say 0.
         assertThat(jdbc.queryForList("select setting_value from information_schema.settings where setting_name = 'WRITE_DELAY'",
                 String.class)).isNotEmpty().containsOnly("0");
+    }
+
+    @Test
+    void theServiceCommitsThroughTheSyncingTransactionManagerWhoseSyncWorksOnTheFile() {
+        assertThat(transactionManager).isInstanceOf(SyncingJpaTransactionManager.class);
+        SyncingJpaTransactionManager syncing = (SyncingJpaTransactionManager) transactionManager;
+        long before = syncing.syncs();
+
+        new TransactionTemplate(syncing).executeWithoutResult(s -> write());
+
+        // At least: the service's own background work (recovery passes) may commit meanwhile.
+        assertThat(syncing.syncs()).isGreaterThan(before);
+    }
+
+    @Test
+    void everyReadWriteCommitIsSyncedOnceAndNoReadOnlyOne() {
+        AtomicInteger syncs = new AtomicInteger();
+        TransactionTemplate transactions = new TransactionTemplate(manager(syncs::incrementAndGet));
+
+        transactions.executeWithoutResult(s -> write());
+        transactions.executeWithoutResult(s -> write());
+        SyncingJpaTransactionManager.forReads(transactions).executeWithoutResult(s -> read());
+
+        assertThat(syncs).hasValue(2);
+    }
+
+    @Test
+    void aCommitThatCouldNotBeSyncedIsReportedAsFailedThoughItCommitted() {
+        TransactionTemplate transactions = new TransactionTemplate(manager(() -> {
+            throw new IllegalStateException("disk gone");
+        }));
+        long before = read();
+
+        // Told it failed, so nobody acts on it as durable; it did commit, so a retry finds it (the protocol's steps
+        // are idempotent).
+        assertThatThrownBy(() -> transactions.executeWithoutResult(s -> write()))
+                .isInstanceOf(TransactionSystemException.class).hasRootCauseMessage("disk gone");
+        assertThat(read()).isEqualTo(before + 1);
+    }
+
+    private SyncingJpaTransactionManager manager(Runnable sync) {
+        SyncingJpaTransactionManager manager = new SyncingJpaTransactionManager(sync);
+        manager.setEntityManagerFactory(entityManagerFactory);
+        manager.afterPropertiesSet();
+        return manager;
+    }
+
+    private void write() {
+        jdbc.update("insert into twopc_barrier (tx_id, state, since) values (random_uuid(), 'ABORTED', current_timestamp)");
+    }
+
+    private long read() {
+        return jdbc.queryForObject("select count(*) from twopc_barrier", Long.class);
     }
 }

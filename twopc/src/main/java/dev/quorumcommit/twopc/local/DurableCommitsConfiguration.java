@@ -1,0 +1,28 @@
+package dev.quorumcommit.twopc.local;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.transaction.autoconfigure.TransactionManagerCustomizers;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * What a service that keeps its data in an H2 file imports so that its commits are synced to the disk
+ * ({@link SyncingJpaTransactionManager}): it replaces the transaction manager Spring Boot would make, and
+ * customizes it as Boot would ({@code spring.transaction.*}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class DurableCommitsConfiguration {
+
+    @Bean
+    SyncingJpaTransactionManager transactionManager(DataSource dataSource,
+            ObjectProvider<TransactionManagerCustomizers> customizers) {
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        // H2's own statement for fsync (Database.sync); a no-op for an in-memory database, which has no file.
+        SyncingJpaTransactionManager manager = new SyncingJpaTransactionManager(() -> jdbc.execute("CHECKPOINT SYNC"));
+        customizers.ifAvailable(c -> c.customize(manager));
+        return manager;
+    }
+}
