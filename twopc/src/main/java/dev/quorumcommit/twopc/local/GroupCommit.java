@@ -21,7 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * one after the other in a single local transaction, and every caller gets its answer once that one
  * transaction is durable. It is what a database does for its own log, and what the Raft driver does
  * for its appends, applied to the 2PC bookkeeping: with H2 committing every transaction to its file
- * (WRITE_DELAY 0, so that a kill -9 loses nothing acknowledged), each commit writes a new chunk of
+ * (WRITE_DELAY 0, so that a kill -9 loses nothing acknowledged) and syncing it ({@link
+ * SyncingJpaTransactionManager}, so that a power cut does not either), each commit writes a new chunk of
  * B-tree pages, and one chunk for thirty orders costs about what one chunk for one did.
  * <p>
  * Semantics are those of running each unit in a transaction of its own, in arrival order:
