@@ -3,10 +3,20 @@ package dev.quorumcommit.order.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,6 +29,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.quorumcommit.twopc.local.GroupCommit;
 import dev.quorumcommit.twopc.local.SyncingJpaTransactionManager;
 
 /**
@@ -48,6 +59,16 @@ class DurableCommitsTest {
 
     @Autowired
     EntityManagerFactory entityManagerFactory;
+
+    @Autowired
+    EntityManager entities;
+
+    private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+
+    @AfterEach
+    void stopCallers() {
+        callers.shutdownNow();
+    }
 
     @Test
     void aFileDatabaseGivenByUrlAloneWritesEveryCommitBeforeItReturns() {
@@ -94,11 +115,42 @@ class DurableCommitsTest {
         assertThat(read()).isEqualTo(before + 1);
     }
 
+    @Test
+    void theGroupCommitGoesOnCommittingWhileTheCallersOfItsLastGroupWaitForTheDisk() throws Exception {
+        Semaphore syncStarted = new Semaphore(0);
+        Semaphore release = new Semaphore(0);
+        SyncingJpaTransactionManager manager = manager(() -> {
+            syncStarted.release();
+            release.acquireUninterruptibly();
+        });
+        try (GroupCommit group = GroupCommit.forJpa("test", new TransactionTemplate(manager), entities, 64)) {
+            long before = read();
+            CompletableFuture<Void> first = CompletableFuture.runAsync(() -> group.execute(this::writeOne), callers);
+            assertThat(syncStarted.tryAcquire(5, TimeUnit.SECONDS)).as("the first unit committed; its sync runs").isTrue();
+
+            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> group.execute(this::writeOne), callers);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> read() == before + 2);
+            assertThat(first).as("not answered before the disk has it").isNotDone();
+            assertThat(second).isNotDone();
+            release.release(2);
+            CompletableFuture.allOf(first, second).get(5, TimeUnit.SECONDS);
+            assertThat(manager.syncs()).as("the second commit came after the first sync had started").isEqualTo(2);
+        } finally {
+            release.release(2);
+        }
+    }
+
     private SyncingJpaTransactionManager manager(Runnable sync) {
         SyncingJpaTransactionManager manager = new SyncingJpaTransactionManager(sync);
         manager.setEntityManagerFactory(entityManagerFactory);
         manager.afterPropertiesSet();
         return manager;
+    }
+
+    private Void writeOne() {
+        write();
+        return null;
     }
 
     private void write() {

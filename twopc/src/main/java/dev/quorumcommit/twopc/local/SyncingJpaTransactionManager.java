@@ -1,6 +1,6 @@
 package dev.quorumcommit.twopc.local;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.transaction.TransactionSystemException;
@@ -13,10 +13,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * file only when told to ({@code CHECKPOINT SYNC}): a commit survived a killed process, whose writes the
  * operating system still held, but not a power cut or a kernel crash, after which a participant could have
  * voted YES and hold no reservation, or an order answered CONFIRMED be gone. So after each read-write commit
- * this runs {@code sync}, the way the consensus nodes sync their log before an entry counts.
+ * this waits for a sync of the file, the way the consensus nodes sync their log before an entry counts.
  * <p>
- * One sync covers every commit written to the file before it, so a {@link GroupCommit group commit} pays one
- * for its whole group. Read-only transactions are not synced: they wrote nothing.
+ * Syncs are shared ({@link CoalescingSync}): one covers every commit written to the file before it started,
+ * so commits that return together wait for one sync, and a {@link GroupCommit group commit} pays one for its
+ * whole group. Read-only transactions are not synced: they wrote nothing. A caller that has something better
+ * to do than wait can {@link #commitWithoutWaiting commit without waiting} and {@link #awaitSynced wait}
+ * later, before anyone acts on the commit: the group commit's thread goes on with the next group that way
+ * while its callers wait for the disk.
  * <p>
  * If the sync fails, the commit may or may not be on the disk, and the caller is told it failed (a
  * {@link TransactionSystemException}), never that it succeeded: the protocol's steps are idempotent, so a
@@ -24,12 +28,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class SyncingJpaTransactionManager extends JpaTransactionManager {
 
-    private final Runnable sync;
-    private final AtomicLong syncs = new AtomicLong();
+    /** Set while {@link #commitWithoutWaiting} runs: the ticket its commits must wait for, instead of waiting. */
+    private static final ThreadLocal<long[]> deferredTicket = new ThreadLocal<>();
+
+    private final CoalescingSync disk;
 
     /** @param sync forces the database's file to the disk, or throws */
     public SyncingJpaTransactionManager(Runnable sync) {
-        this.sync = sync;
+        this.disk = new CoalescingSync(sync);
     }
 
     @Override
@@ -38,12 +44,44 @@ public class SyncingJpaTransactionManager extends JpaTransactionManager {
         if (status.isReadOnly()) {
             return;
         }
+        long ticket = disk.ticket();
+        long[] deferred = deferredTicket.get();
+        if (deferred != null) {
+            deferred[0] = Math.max(deferred[0], ticket);
+        } else {
+            awaitSynced(ticket);
+        }
+    }
+
+    /**
+     * Runs {@code work}, whose transactions this manager commits on this thread, and returns as soon as they
+     * committed, with the ticket for {@link #awaitSynced}: until that returned, what they wrote may not be on
+     * the disk, and nothing may be done on the strength of it.
+     *
+     * @return the result and the ticket (0 if nothing read-write committed)
+     */
+    public <T> Committed<T> commitWithoutWaiting(Supplier<T> work) {
+        long[] previous = deferredTicket.get();
+        long[] ticket = {0};
+        deferredTicket.set(ticket);
         try {
-            sync.run();
+            T result = work.get();
+            return new Committed<>(result, ticket[0]);
+        } finally {
+            deferredTicket.set(previous);
+            if (previous != null) {
+                previous[0] = Math.max(previous[0], ticket[0]);
+            }
+        }
+    }
+
+    /** Returns once the commits that {@code ticket} stands for are on the disk; a ticket of 0 stands for none. */
+    public void awaitSynced(long ticket) {
+        try {
+            disk.awaitSynced(ticket);
         } catch (RuntimeException e) {
             throw new TransactionSystemException("committed, but the database file could not be synced to the disk", e);
         }
-        syncs.incrementAndGet();
     }
 
     /** A template like {@code transactions} for work that only reads: read-only, so its commits are not synced. */
@@ -53,8 +91,12 @@ public class SyncingJpaTransactionManager extends JpaTransactionManager {
         return reads;
     }
 
-    /** How many commits were synced since the start. */
+    /** How many syncs ran since the start (one may have covered many commits). */
     public long syncs() {
-        return syncs.get();
+        return disk.syncs();
+    }
+
+    /** What {@link #commitWithoutWaiting} returns: the work's result, and the ticket to wait for. */
+    public record Committed<T>(T result, long ticket) {
     }
 }
