@@ -2,7 +2,6 @@ package dev.quorumcommit.order.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;

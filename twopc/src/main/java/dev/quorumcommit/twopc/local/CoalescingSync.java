@@ -10,10 +10,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #awaitSynced(long) waits} with it. The first waiter runs the sync on its own thread, for every ticket
  * taken until then; waiters that arrive meanwhile wait for it to end, and then the first of those whose ticket
  * it did not cover runs the next one for all of them. Under load syncs run back to back, each for whatever
- * committed while the one before it ran, and nobody waits for more than two.
+ * committed while the one before it ran, and nobody waits for more than two (unless one fails).
  * <p>
- * Written by hand because it is twenty lines of the protocol's durability, and its one rule (a sync covers only
- * what committed before it started) is the whole point.
+ * Written by hand: it is a few dozen lines at the heart of the protocol's durability, and its one rule (a sync
+ * covers only what committed before it started) is the whole point.
  */
 public final class CoalescingSync {
 

@@ -28,10 +28,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class SyncingJpaTransactionManager extends JpaTransactionManager {
 
-    /** Set while {@link #commitWithoutWaiting} runs: the ticket its commits must wait for, instead of waiting. */
-    private static final ThreadLocal<long[]> deferredTicket = new ThreadLocal<>();
-
     private final CoalescingSync disk;
+    /** Set while {@link #commitWithoutWaiting} runs: the ticket its commits must wait for, instead of waiting. */
+    private final ThreadLocal<long[]> deferredTicket = new ThreadLocal<>();
 
     /** @param sync forces the database's file to the disk, or throws */
     public SyncingJpaTransactionManager(Runnable sync) {
