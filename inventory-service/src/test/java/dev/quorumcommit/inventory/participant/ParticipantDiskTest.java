@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -27,11 +28,13 @@ import dev.quorumcommit.twopc.VoteReply;
 import dev.quorumcommit.twopc.local.GroupCommit;
 import dev.quorumcommit.twopc.local.SyncingJpaTransactionManager;
 import dev.quorumcommit.twopc.participant.Barrier;
+import dev.quorumcommit.twopc.participant.BarrierEntry;
+import dev.quorumcommit.twopc.participant.BranchState;
 
 /**
  * A YES vote is answered only once a sync of the database covers it, although the group commit's thread hands
- * the result out as soon as the reservation committed. The disk here is a sync that holds until the test lets it
- * go.
+ * the result out as soon as the reservation committed; a read waits for no sync. The disk here is a sync that
+ * holds until the test lets it go.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @ActiveProfiles("test")
@@ -81,6 +84,12 @@ class ParticipantDiskTest {
             assertThat(vote).as("no YES before the disk has it").isNotDone();
             release.release();
             assertThat(vote.get(5, TimeUnit.SECONDS).isYes()).isTrue();
+
+            // The disk holds again; reading the barrier row (the inspection route) wrote nothing and waits for nothing.
+            CompletableFuture<Optional<BarrierEntry>> state = CompletableFuture.supplyAsync(() -> participant.state(txId), callers);
+            assertThat(state.get(5, TimeUnit.SECONDS)).hasValueSatisfying(
+                    entry -> assertThat(entry.state()).isEqualTo(BranchState.PREPARED));
+            assertThat(syncStarted.availablePermits()).isZero();
         }
     }
 
