@@ -57,20 +57,18 @@ public class SyncingJpaTransactionManager extends JpaTransactionManager {
      * committed, with the ticket for {@link #awaitSynced}: until that returned, what they wrote may not be on
      * the disk, and nothing may be done on the strength of it.
      *
+     * Not meant to be nested: a commit after a nested call returned would wait for its sync as usual, which is
+     * never wrong, only slower.
+     *
      * @return the result and the ticket (0 if nothing read-write committed)
      */
     public <T> Committed<T> commitWithoutWaiting(Supplier<T> work) {
-        long[] previous = deferredTicket.get();
         long[] ticket = {0};
         deferredTicket.set(ticket);
         try {
-            T result = work.get();
-            return new Committed<>(result, ticket[0]);
+            return new Committed<>(work.get(), ticket[0]);
         } finally {
-            deferredTicket.set(previous);
-            if (previous != null) {
-                previous[0] = Math.max(previous[0], ticket[0]);
-            }
+            deferredTicket.remove();
         }
     }
 
