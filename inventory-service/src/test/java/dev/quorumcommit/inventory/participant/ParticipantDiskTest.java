@@ -33,8 +33,8 @@ import dev.quorumcommit.twopc.participant.BranchState;
 
 /**
  * A YES vote is answered only once a sync of the database covers it, although the group commit's thread hands
- * the result out as soon as the reservation committed; a read waits for no sync. The disk here is a sync that
- * holds until the test lets it go.
+ * the result out as soon as the reservation committed; a read of what the disk has runs no sync. The disk here
+ * is a sync that holds until the test lets it go.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @ActiveProfiles("test")
@@ -85,7 +85,7 @@ class ParticipantDiskTest {
             release.release();
             assertThat(vote.get(5, TimeUnit.SECONDS).isYes()).isTrue();
 
-            // The disk holds again; reading the barrier row (the inspection route) wrote nothing and waits for nothing.
+            // Everything is on the disk: reading the barrier row (the inspection route) wrote nothing and runs no sync.
             CompletableFuture<Optional<BarrierEntry>> state = CompletableFuture.supplyAsync(() -> participant.state(txId), callers);
             assertThat(state.get(5, TimeUnit.SECONDS)).hasValueSatisfying(
                     entry -> assertThat(entry.state()).isEqualTo(BranchState.PREPARED));

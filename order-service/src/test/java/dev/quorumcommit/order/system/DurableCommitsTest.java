@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.persistence.EntityManager;
@@ -36,7 +37,7 @@ import dev.quorumcommit.twopc.local.SyncingJpaTransactionManager;
  * commit to its file before the commit returns: H2's default WRITE_DELAY of 500 ms let a kill -9 take back
  * commits the protocol had already acted on (a YES vote, a recorded decision). And each read-write commit is
  * synced to the disk before it returns, since H2 itself syncs only when told: without it, a power cut could
- * take back what a kill -9 could not.
+ * take back what a kill -9 could not. And a read returns only what the disk has.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @ActiveProfiles("test")
@@ -135,6 +136,36 @@ class DurableCommitsTest {
             release.release(2);
             CompletableFuture.allOf(first, second).get(5, TimeUnit.SECONDS);
             assertThat(manager.syncs()).as("the second commit came after the first sync had started").isEqualTo(2);
+        } finally {
+            release.release(2);
+        }
+    }
+
+    @Test
+    void aReadThatCouldHaveSeenACommitStillWaitingForTheDiskReturnsOnlyOnceItIsSynced() throws Exception {
+        Semaphore syncStarted = new Semaphore(0);
+        Semaphore release = new Semaphore(0);
+        SyncingJpaTransactionManager manager = manager(() -> {
+            syncStarted.release();
+            release.acquireUninterruptibly();
+        });
+        try {
+            TransactionTemplate transactions = new TransactionTemplate(manager);
+            long before = read();
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(
+                    () -> transactions.executeWithoutResult(s -> write()), callers);
+            assertThat(syncStarted.tryAcquire(5, TimeUnit.SECONDS)).as("the write committed; its sync runs").isTrue();
+
+            CompletableFuture<Long> reader = CompletableFuture.supplyAsync(
+                    () -> SyncingJpaTransactionManager.forReads(transactions).execute(s -> read()), callers);
+
+            // Whether it waits can only be seen by waiting: half a second, in which it would otherwise have returned.
+            assertThatThrownBy(() -> reader.get(500, TimeUnit.MILLISECONDS))
+                    .as("not answered before the disk has what it could have read").isInstanceOf(TimeoutException.class);
+            release.release(2);
+            assertThat(reader.get(5, TimeUnit.SECONDS)).as("it read the commit").isEqualTo(before + 1);
+            writer.get(5, TimeUnit.SECONDS);
+            assertThat(manager.syncs()).as("one sync covered both").isEqualTo(1);
         } finally {
             release.release(2);
         }

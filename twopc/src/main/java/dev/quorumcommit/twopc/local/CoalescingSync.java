@@ -41,6 +41,19 @@ public final class CoalescingSync {
     }
 
     /**
+     * The last ticket handed out: waiting for it covers every commit that took a ticket before this call, and
+     * costs nothing if a sync already did.
+     */
+    public long lastTicket() {
+        lock.lock();
+        try {
+            return issued;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Returns once everything that committed before {@code ticket} was taken is on the disk, running the sync
      * itself if no one else is. A sync that fails is thrown to the waiter that ran it; the others it would have
      * covered run a sync of their own, so each waiter is told either that its commit is on the disk or that a

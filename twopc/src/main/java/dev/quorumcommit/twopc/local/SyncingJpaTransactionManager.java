@@ -1,5 +1,6 @@
 package dev.quorumcommit.twopc.local;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.springframework.orm.jpa.JpaTransactionManager;
@@ -15,12 +16,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * voted YES and hold no reservation, or an order answered CONFIRMED be gone. So after each read-write commit
  * this waits for a sync of the file, the way the consensus nodes sync their log before an entry counts.
  * <p>
- * Syncs are shared ({@link CoalescingSync}): one covers every commit written to the file before it started,
- * so commits that return together wait for one sync, and a {@link GroupCommit group commit} pays one for its
- * whole group. Read-only transactions are not synced: they wrote nothing. A caller that has something better
- * to do than wait can {@link #commitWithoutWaiting commit without waiting} and {@link #awaitSynced wait}
- * later, before anyone acts on the commit: the group commit's thread goes on with the next group that way
- * while its callers wait for the disk.
+ * Syncs are shared ({@link CoalescingSync}): one covers every commit written to the file before it started, so commits that
+ * return together wait for one sync, and a {@link GroupCommit group commit} pays one for its whole group. A caller
+ * that has something better to do than wait can {@link #commitWithoutWaiting commit without waiting} and
+ * {@link #awaitSynced wait} later, before anyone acts on the commit: the group commit's thread goes on with the
+ * next group that way while its callers wait for the disk.
+ * <p>
+ * A read-only transaction wrote nothing, but it may have read another's commit that is not on the disk yet (its
+ * committer still waiting): so it returns only once every commit it could have seen is synced, and what a read
+ * shows, a crash cannot take back. That costs a read nothing when no commit is waiting for the disk, and at most
+ * one sync when one is: the PostgreSQL way (a commit becomes visible only once its log is flushed), paid by the
+ * reader instead of the writer.
  * <p>
  * If the sync fails, the commit may or may not be on the disk, and the caller is told it failed (a
  * {@link TransactionSystemException}), never that it succeeded: the protocol's steps are idempotent, so a
@@ -31,6 +37,8 @@ public class SyncingJpaTransactionManager extends JpaTransactionManager {
     private final CoalescingSync disk;
     /** Set while {@link #commitWithoutWaiting} runs: the ticket its commits must wait for, instead of waiting. */
     private final ThreadLocal<long[]> deferredTicket = new ThreadLocal<>();
+    /** Read-write commits between the start of their commit and their ticket: visible, but not yet ticketed. */
+    private final AtomicInteger committing = new AtomicInteger();
 
     /** @param sync forces the database's file to the disk, or throws */
     public SyncingJpaTransactionManager(Runnable sync) {
@@ -39,11 +47,19 @@ public class SyncingJpaTransactionManager extends JpaTransactionManager {
 
     @Override
     protected void doCommit(DefaultTransactionStatus status) {
-        super.doCommit(status);
         if (status.isReadOnly()) {
+            super.doCommit(status);
+            awaitSynced(seenByReads());
             return;
         }
-        long ticket = disk.ticket();
+        long ticket;
+        committing.incrementAndGet();
+        try {
+            super.doCommit(status);
+            ticket = disk.ticket();
+        } finally {
+            committing.decrementAndGet();
+        }
         long[] deferred = deferredTicket.get();
         if (deferred != null) {
             deferred[0] = Math.max(deferred[0], ticket);
@@ -72,6 +88,14 @@ public class SyncingJpaTransactionManager extends JpaTransactionManager {
         }
     }
 
+    /**
+     * The ticket that covers every commit a read that just ended could have seen: the last one handed out, or,
+     * while a commit is between its end and its ticket, a new one (the sync it waits for starts after now).
+     */
+    private long seenByReads() {
+        return committing.get() > 0 ? disk.ticket() : disk.lastTicket();
+    }
+
     /** Returns once the commits that {@code ticket} stands for are on the disk; a ticket of 0 stands for none. */
     public void awaitSynced(long ticket) {
         try {
@@ -81,7 +105,10 @@ public class SyncingJpaTransactionManager extends JpaTransactionManager {
         }
     }
 
-    /** A template like {@code transactions} for work that only reads: read-only, so its commits are not synced. */
+    /**
+     * A template like {@code transactions} for work that only reads: read-only, so it syncs nothing of its own,
+     * only waits, if need be, for the commits it could have seen.
+     */
     public static TransactionTemplate forReads(TransactionTemplate transactions) {
         TransactionTemplate reads = new TransactionTemplate(transactions.getTransactionManager(), transactions);
         reads.setReadOnly(true);

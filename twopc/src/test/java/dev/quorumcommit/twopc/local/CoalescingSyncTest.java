@@ -127,4 +127,19 @@ class CoalescingSyncTest {
 
         assertThat(runs).hasValue(1);
     }
+
+    @Test
+    void theLastTicketCoversEveryCommitThatTookOneAndCostsNothingOnceSynced() throws Exception {
+        disk.ticket();
+        long second = disk.ticket();
+        assertThat(disk.lastTicket()).isEqualTo(second);
+
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> disk.awaitSynced(disk.lastTicket()), waiters);
+        assertThat(started.tryAcquire(5, TimeUnit.SECONDS)).as("nothing synced yet: the reader runs the sync").isTrue();
+        release.release();
+        reader.get(5, TimeUnit.SECONDS);
+
+        disk.awaitSynced(disk.lastTicket());
+        assertThat(runs).as("the second read found everything synced").hasValue(1);
+    }
 }
