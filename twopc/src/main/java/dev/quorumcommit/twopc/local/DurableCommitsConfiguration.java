@@ -6,7 +6,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.transaction.autoconfigure.TransactionManagerCustomizers;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * What a service that keeps its data in an H2 file imports so that its commits are synced to the disk
@@ -19,9 +18,7 @@ public class DurableCommitsConfiguration {
     @Bean
     SyncingJpaTransactionManager transactionManager(DataSource dataSource,
             ObjectProvider<TransactionManagerCustomizers> customizers) {
-        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        // H2's own statement for fsync (Database.sync); a no-op for an in-memory database, which has no file.
-        SyncingJpaTransactionManager manager = new SyncingJpaTransactionManager(() -> jdbc.execute("CHECKPOINT SYNC"));
+        SyncingJpaTransactionManager manager = new SyncingJpaTransactionManager(new H2FileSync(dataSource));
         customizers.ifAvailable(c -> c.customize(manager));
         return manager;
     }

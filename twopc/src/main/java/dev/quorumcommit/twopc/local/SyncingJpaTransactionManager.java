@@ -9,14 +9,14 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A JPA transaction manager whose read-write commits are on the disk, not just in the operating system's
- * cache, when they return. H2 writes each commit to its file at once ({@code WRITE_DELAY 0}) but syncs the
- * file only when told to ({@code CHECKPOINT SYNC}): a commit survived a killed process, whose writes the
- * operating system still held, but not a power cut or a kernel crash, after which a participant could have
- * voted YES and hold no reservation, or an order answered CONFIRMED be gone. So after each read-write commit
- * this waits for a sync of the file, the way the consensus nodes sync their log before an entry counts.
+ * A JPA transaction manager whose commits are on the disk, not just in memory or the operating system's cache,
+ * before anyone hears of them. H2 keeps a commit in memory until its background writer (or a sync) writes it to
+ * the file, and syncs the file only when told to: so a kill -9 could take back a commit the protocol had acted on
+ * (a YES vote, an order answered CONFIRMED), and a power cut one that was written. So after each read-write commit
+ * this waits for a sync that writes the file and forces it to the disk ({@link H2FileSync}), the way the consensus
+ * nodes sync their log before an entry counts.
  * <p>
- * Syncs are shared ({@link CoalescingSync}): one covers every commit written to the file before it started, so commits that
+ * Syncs are shared ({@link CoalescingSync}): one covers every commit made before it started, so commits that
  * return together wait for one sync, and a {@link GroupCommit group commit} pays one for its whole group. A caller
  * that has something better to do than wait can {@link #commitWithoutWaiting commit without waiting} and
  * {@link #awaitSynced wait} later, before anyone acts on the commit: the group commit's thread goes on with the

@@ -1,0 +1,60 @@
+package dev.quorumcommit.twopc.local;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.FileStore;
+import org.h2.mvstore.MVStore;
+
+/**
+ * Writes everything committed to an embedded H2 database's file and forces the file to the disk.
+ * <p>
+ * H2's own statement for this, {@code CHECKPOINT SYNC}, writes what is unsaved and then forces the file; but
+ * when H2's background writer has just taken the unsaved changes for a write it has not finished (it
+ * serializes and saves chunks on threads of its own), the statement finds nothing to write and forces the
+ * file before that write is in it. So this waits for those writes first ({@link FileStore#executeFileStoreOperation}
+ * drains them) and forces the file after. It reaches into H2's engine because H2 has no SQL for it.
+ */
+final class H2FileSync implements Runnable {
+
+    private final DataSource dataSource;
+
+    H2FileSync(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public void run() {
+        try (Connection connection = dataSource.getConnection()) {
+            MVStore store = storeOf(connection);
+            if (store == null) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("CHECKPOINT SYNC");
+                }
+                return;
+            }
+            FileStore<?> file = store.getFileStore();
+            if (file == null) {
+                return; // in memory: nothing to sync
+            }
+            store.commit();
+            file.executeFileStoreOperation(file::sync);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not sync the database file", e);
+        }
+    }
+
+    private static MVStore storeOf(Connection connection) throws SQLException {
+        if (connection.isWrapperFor(JdbcConnection.class)
+                && connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session
+                && session.getDatabase().getStore() != null) {
+            return session.getDatabase().getStore().getMvStore();
+        }
+        return null;
+    }
+}

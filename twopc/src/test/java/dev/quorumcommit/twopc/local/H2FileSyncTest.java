@@ -1,0 +1,73 @@
+package dev.quorumcommit.twopc.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With H2's background writer on, a commit is in memory only until something writes it; the sync writes it and
+ * forces the file. What is "in the file" is judged the way a crash would: a copy of the file, opened on its own.
+ */
+class H2FileSyncTest {
+
+    @TempDir
+    Path dir;
+
+    private int copies;
+
+    @Test
+    void aCommitTheBackgroundWriterHasNotWrittenYetIsInTheFileOnceSynced() throws Exception {
+        JdbcDataSource dataSource = file("db");
+        H2FileSync sync = new H2FileSync(dataSource);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("create table item (id int primary key)");
+            // The background writer writes what is committed a minute later at most: not during this test.
+            statement.execute("SET WRITE_DELAY 60000");
+            sync.run();
+            statement.executeUpdate("insert into item values (1)");
+
+            assertThat(rowsInACopyOf("db")).as("committed, not written: what a kill -9 would take back").isZero();
+
+            sync.run();
+
+            assertThat(rowsInACopyOf("db")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDatabaseWithoutAFileHasNothingToSync() {
+        JdbcDataSource inMemory = new JdbcDataSource();
+        inMemory.setURL("jdbc:h2:mem:sync-" + System.nanoTime());
+
+        assertThatCode(new H2FileSync(inMemory)::run).doesNotThrowAnyException();
+    }
+
+    private JdbcDataSource file(String name) {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:file:" + dir.resolve(name));
+        dataSource.setUser("sa");
+        return dataSource;
+    }
+
+    /** Opens a copy of the database's file as it is now, as H2 would open it after a crash. */
+    private long rowsInACopyOf(String name) throws IOException, SQLException {
+        String copy = name + "-copy-" + ++copies;
+        Files.copy(dir.resolve(name + ".mv.db"), dir.resolve(copy + ".mv.db"));
+        try (Connection connection = file(copy).getConnection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select count(*) from item")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}
