@@ -49,7 +49,7 @@ class InventoryParticipant implements PhaseTwoHandler {
         return inLocalTransaction(txId, () -> barrier.prepare(txId, () -> effects.reserve(txId, sku, quantity)));
     }
 
-    /** Read-only, so that an inspection waits for no sync of the disk. */
+    /** Read-only: an inspection syncs nothing of its own, and waits only for commits it could have seen. */
     Optional<BarrierEntry> state(String txId) {
         return reads.execute(status -> barrier.state(txId));
     }

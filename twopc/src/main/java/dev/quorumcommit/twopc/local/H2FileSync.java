@@ -10,6 +10,7 @@ import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.db.Store;
 
 /**
  * Writes everything committed to an embedded H2 database's file and forces the file to the disk.
@@ -52,8 +53,8 @@ final class H2FileSync implements Runnable {
     private static MVStore storeOf(Connection connection) throws SQLException {
         if (connection.isWrapperFor(JdbcConnection.class)
                 && connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session
-                && session.getDatabase().getStore() != null) {
-            return session.getDatabase().getStore().getMvStore();
+                && session.getDatabase().getStore() instanceof Store store) {
+            return store.getMvStore();
         }
         return null;
     }
