@@ -79,6 +79,24 @@ final class KvRecords {
         }
     }
 
+    @Schema(description = "Keys to delete, unconditionally, as one log entry",
+            example = "{\"keys\": [\"tx:42:decision\", \"tx:43:decision\"]}")
+    record DeleteBatchRequest(
+            @Schema(description = "1 to " + MAX_BATCH + " keys")
+            @NotNull(message = "is required: a list of keys")
+            @Size(min = 1, max = MAX_BATCH, message = "must hold 1 to " + MAX_BATCH + " keys")
+            List<@NotNull(message = "must be a key, not null")
+                 @Pattern(regexp = Requests.KEY_PATTERN, message = Requests.KEY_RULE) String> keys) {
+    }
+
+    @Schema(description = "One answer per key, in the order of the request")
+    record DeleteBatchAnswer(List<DeleteResult> results) {
+    }
+
+    @Schema(description = "Whether this key was there and is now deleted (false: it was already absent)")
+    record DeleteResult(String key, boolean deleted) {
+    }
+
     /** The most writes one batch may carry: enough for every decision in flight, small enough to apply at once. */
     static final int MAX_BATCH = 1000;
 

@@ -22,6 +22,9 @@ import dev.quorumcommit.consensus.kv.KvRecords.BatchAnswer;
 import dev.quorumcommit.consensus.kv.KvRecords.BatchPut;
 import dev.quorumcommit.consensus.kv.KvRecords.BatchRequest;
 import dev.quorumcommit.consensus.kv.KvRecords.BatchResult;
+import dev.quorumcommit.consensus.kv.KvRecords.DeleteBatchAnswer;
+import dev.quorumcommit.consensus.kv.KvRecords.DeleteBatchRequest;
+import dev.quorumcommit.consensus.kv.KvRecords.DeleteResult;
 import dev.quorumcommit.consensus.kv.KvRecords.KvAnswer;
 import dev.quorumcommit.consensus.kv.KvRecords.PutRequest;
 import dev.quorumcommit.consensus.node.ConsensusNode;
@@ -135,6 +138,34 @@ class KvWriteController {
                         case ApplyResult other -> throw new IllegalStateException("a batched put was answered with " + other);
                     }).toList()));
             case ApplyResult other -> throw new IllegalStateException("a put batch was answered with " + other);
+        });
+    }
+
+    @PostMapping("/api/kv/deletes")
+    @Operation(summary = "Delete many keys in one log entry",
+            description = "An extension of the contract, the counterpart of POST /api/kv: order-service forgets the decisions"
+                    + " of transactions finished long ago, many at a time, so that the store does not grow with every order"
+                    + " ever placed. Unconditional: a key already absent is reported so and changes nothing, which makes"
+                    + " the request safe to repeat. An optional Idempotency-Key makes a retry return the first answer.")
+    @ApiResponse(responseCode = "200", description = "Applied; one result per key, in order",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = DeleteBatchAnswer.class)))
+    @ApiResponse(responseCode = "400", description = "No keys or too many, a bad key, malformed JSON",
+            content = @Content(mediaType = ProblemDocs.PROBLEM_JSON, examples = @ExampleObject(value = ProblemDocs.BAD_REQUEST)))
+    @ApiResponse(responseCode = "503", description = "No leader with a quorum within the deadline; see Retry-After",
+            content = @Content(mediaType = ProblemDocs.PROBLEM_JSON, examples = @ExampleObject(value = ProblemDocs.UNAVAILABLE)))
+    ResponseEntity<?> deleteBatch(@Valid @RequestBody DeleteBatchRequest body,
+            @RequestHeader(name = Requests.IDEMPOTENCY_KEY, required = false)
+            @Pattern(regexp = Requests.IDEMPOTENCY_KEY_PATTERN, message = Requests.IDEMPOTENCY_KEY_RULE) String idempotencyKey,
+            HttpServletRequest request) {
+        Command command = new Command.DeleteBatch(body.keys(), idempotencyKey, System.currentTimeMillis());
+        return router.route(request, body, () -> node.propose(command), result -> switch (result.unwrap()) {
+            case ApplyResult.KvBatchApplied applied -> ResponseEntity.ok(new DeleteBatchAnswer(applied.results().stream()
+                    .map(each -> switch (each) {
+                        case ApplyResult.Deleted deleted -> new DeleteResult(deleted.key(), true);
+                        case ApplyResult.NotFound absent -> new DeleteResult(absent.key(), false);
+                        case ApplyResult other -> throw new IllegalStateException("a batched delete was answered with " + other);
+                    }).toList()));
+            case ApplyResult other -> throw new IllegalStateException("a delete batch was answered with " + other);
         });
     }
 

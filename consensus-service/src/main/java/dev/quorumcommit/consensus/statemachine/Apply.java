@@ -29,6 +29,8 @@ final class Apply {
             case Command.Delete delete -> delete(state, delete, entry.index());
             case Command.PutBatch batch -> new ApplyResult.KvBatchApplied(
                     batch.puts().stream().map(put -> put(state, put, entry.index())).toList());
+            case Command.DeleteBatch batch -> new ApplyResult.KvBatchApplied(batch.keys().stream()
+                    .map(key -> delete(state, new Command.Delete(key, null, null, 0), entry.index())).toList());
         };
         if (scope != null) {
             state.idempotency.remember(scope, result, command.proposedAtMillis());

@@ -21,7 +21,8 @@ public sealed interface ApplyResult {
     }
 
     /**
-     * A {@link Command.PutBatch}: for each of its puts in order, {@link KvWritten} or {@link KvConflict}.
+     * A {@link Command.PutBatch}: for each of its puts in order, {@link KvWritten} or {@link KvConflict}. A
+     * {@link Command.DeleteBatch}: for each of its keys in order, {@link Deleted} or {@link NotFound}.
      */
     record KvBatchApplied(List<ApplyResult> results) implements ApplyResult {
         public KvBatchApplied {

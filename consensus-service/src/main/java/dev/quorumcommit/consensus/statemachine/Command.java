@@ -85,6 +85,25 @@ public sealed interface Command {
     }
 
     /**
+     * Removes each of {@code keys} that is there, in one log entry: what {@link PutBatch} is to puts, for a client
+     * that forgets many keys at once (the 2PC coordinator, the decisions of finished transactions). Unconditional,
+     * so a key already gone is simply reported absent, and running the batch again changes nothing.
+     */
+    record DeleteBatch(List<String> keys, String idempotencyKey, long proposedAtMillis) implements Command {
+        public DeleteBatch {
+            keys = List.copyOf(keys);
+            if (keys.isEmpty()) {
+                throw new IllegalArgumentException("a batch needs at least one key");
+            }
+        }
+
+        @Override
+        public DeleteBatch withProposedAt(long millis) {
+            return new DeleteBatch(keys, idempotencyKey, millis);
+        }
+    }
+
+    /**
      * The idempotency table's key: the client's key scoped by what it was used for, so that the
      * same key on a log append and on a key-value write are two different requests.
      */
@@ -94,6 +113,7 @@ public sealed interface Command {
             case Put p -> "put\u0000" + p.key() + "\u0000" + p.idempotencyKey();
             case Delete d -> "delete\u0000" + d.key() + "\u0000" + d.idempotencyKey();
             case PutBatch b -> "batch\u0000" + b.idempotencyKey();
+            case DeleteBatch b -> "deletes\u0000" + b.idempotencyKey();
         };
     }
 }

@@ -20,10 +20,11 @@ import java.util.List;
  * the entries an older one wrote to disk.
  *
  * <pre>
- * version:u8=1  kind:u8 (1 append, 2 put, 3 delete, 4 put batch)  proposedAtMillis:i64  idempotencyKey:optUtf
+ * version:u8=1  kind:u8 (1 append, 2 put, 3 delete, 4 put batch, 5 delete batch)  proposedAtMillis:i64  idempotencyKey:optUtf
  * append: payload:bytes     put: key:utf value:bytes expectedRevision:optI64 ifAbsent:bool
  * delete: key:utf expectedRevision:optI64
  * put batch: count:i32, then count times: key:utf value:bytes expectedRevision:optI64 ifAbsent:bool
+ * delete batch: count:i32, then count times: key:utf
  * </pre>
  */
 public final class CommandCodec {
@@ -33,6 +34,7 @@ public final class CommandCodec {
     private static final int PUT = 2;
     private static final int DELETE = 3;
     private static final int PUT_BATCH = 4;
+    private static final int DELETE_BATCH = 5;
 
     private CommandCodec() {
     }
@@ -46,6 +48,7 @@ public final class CommandCodec {
                 case Command.Put p -> PUT;
                 case Command.Delete d -> DELETE;
                 case Command.PutBatch b -> PUT_BATCH;
+                case Command.DeleteBatch b -> DELETE_BATCH;
             });
             out.writeLong(command.proposedAtMillis());
             Wire.writeOptionalUtf(out, command.idempotencyKey());
@@ -60,6 +63,12 @@ public final class CommandCodec {
                     out.writeInt(b.puts().size());
                     for (Command.Put p : b.puts()) {
                         writePut(out, p);
+                    }
+                }
+                case Command.DeleteBatch b -> {
+                    out.writeInt(b.keys().size());
+                    for (String key : b.keys()) {
+                        out.writeUTF(key);
                     }
                 }
             }
@@ -84,6 +93,7 @@ public final class CommandCodec {
                 case PUT -> readPut(in, idempotencyKey, proposedAt);
                 case DELETE -> new Command.Delete(in.readUTF(), Wire.readOptionalLong(in), idempotencyKey, proposedAt);
                 case PUT_BATCH -> readBatch(in, idempotencyKey, proposedAt);
+                case DELETE_BATCH -> readDeleteBatch(in, idempotencyKey, proposedAt);
                 default -> throw new IllegalArgumentException("unknown command kind " + kind);
             };
             if (in.available() > 0) {
@@ -118,5 +128,18 @@ public final class CommandCodec {
             puts.add(readPut(in, null, proposedAt));
         }
         return new Command.PutBatch(puts, idempotencyKey, proposedAt);
+    }
+
+    private static Command.DeleteBatch readDeleteBatch(DataInputStream in, String idempotencyKey, long proposedAt)
+            throws IOException {
+        int count = in.readInt();
+        if (count < 1 || count > in.available()) { // every key takes more than one byte: a bad count, not a huge list
+            throw new IllegalArgumentException("a delete batch of " + count + " keys");
+        }
+        List<String> keys = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            keys.add(in.readUTF());
+        }
+        return new Command.DeleteBatch(keys, idempotencyKey, proposedAt);
     }
 }

@@ -126,6 +126,48 @@ class KvApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aDeleteBatchRemovesTheKeysThereInOneEntry() {
+        put("kv-forget-1", "{\"value\": \"COMMIT\"}");
+        put("kv-forget-2", "{\"value\": \"ABORT\"}");
+        long before = lastApplied();
+        Answer answer = send("POST", "/api/kv/deletes", "{\"keys\": [\"kv-forget-1\", \"kv-forget-absent\", \"kv-forget-2\"]}",
+                "Idempotency-Key", "kv-forget-idem");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(lastApplied()).isEqualTo(before + 1);
+        assertThat(answer.body()).isEqualTo("{\"results\":[{\"key\":\"kv-forget-1\",\"deleted\":true},"
+                + "{\"key\":\"kv-forget-absent\",\"deleted\":false},{\"key\":\"kv-forget-2\",\"deleted\":true}]}");
+        assertThat(get("/api/kv/kv-forget-1").status()).isEqualTo(404);
+        assertThat(get("/api/kv/kv-forget-2").status()).isEqualTo(404);
+
+        put("kv-forget-1", "{\"value\": 1}");
+        Answer retry = send("POST", "/api/kv/deletes", "{\"keys\": [\"kv-forget-1\"]}", "Idempotency-Key", "kv-forget-idem");
+        assertThat(retry.body()).isEqualTo(answer.body());
+        assertThat(get("/api/kv/kv-forget-1").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aBadDeleteBatchIsA4xxProblemAndChangesNothing() {
+        put("ok", "{\"value\": 1}");
+        long before = lastApplied();
+        String[][] cases = {
+                {"{}", "'keys' is required"},
+                {"{\"keys\": []}", "must hold 1 to 1000 keys"},
+                {"{\"keys\": [null]}", "must be a key"},
+                {"{\"keys\": [\"ok\", \"bad*key\"]}", "must be 1 to 256 characters"},
+                {"{\"keys\": [\"ok\",}", "not valid JSON"},
+                {"{\"keys\": [" + "\"ok\",".repeat(1000) + "\"ok\"]}", "must hold 1 to 1000 keys"},
+        };
+        for (String[] bad : cases) {
+            Answer answer = send("POST", "/api/kv/deletes", bad[0]);
+            assertThat(answer.status()).as(bad[0]).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.json().get("detail").asString()).as(bad[0]).contains(bad[1]);
+        }
+        assertThat(get("/api/kv/ok").status()).isEqualTo(200);
+        assertThat(lastApplied()).isEqualTo(before);
+    }
+
+    @Test
     void deleteAnswers204Then404AndHonoursTheRevision() {
         long revision = put("kv-del", "{\"value\": true}").json().get("revision").asLong();
         Answer wrong = send("DELETE", "/api/kv/kv-del?expectedRevision=" + (revision + 100), null);

@@ -21,7 +21,9 @@ class CommandCodecTest {
                 new Command.Delete("k", null, null, 5),
                 new Command.PutBatch(List.of(new Command.Put("tx:1:decision", "\"COMMIT\"", null, true, null, 9),
                         new Command.Put("k", big, 4L, false, null, 9)), "batch-1", 9),
-                new Command.PutBatch(List.of(new Command.Put("k", "1", null, false, null, 9)), null, 9));
+                new Command.PutBatch(List.of(new Command.Put("k", "1", null, false, null, 9)), null, 9),
+                new Command.DeleteBatch(List.of("tx:1:decision", "tx:2:decision"), "forget-1", 11),
+                new Command.DeleteBatch(List.of("k"), null, 11));
         for (Command command : commands) {
             assertThat(CommandCodec.decode(CommandCodec.encode(command))).isEqualTo(command);
         }
@@ -43,5 +45,9 @@ class CommandCodecTest {
         byte[] claimsMore = batch.clone();
         claimsMore[14] = 0x7f; // the count, right after version, kind, time and the absent idempotency key
         assertThatThrownBy(() -> CommandCodec.decode(claimsMore)).isInstanceOf(IllegalArgumentException.class);
+        byte[] deletes = CommandCodec.encode(new Command.DeleteBatch(List.of("k"), null, 9));
+        byte[] claimsMoreKeys = deletes.clone();
+        claimsMoreKeys[14] = 0x7f;
+        assertThatThrownBy(() -> CommandCodec.decode(claimsMoreKeys)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -78,6 +78,26 @@ class ReplicatedStateMachineTest {
     }
 
     @Test
+    void aDeleteBatchRemovesEveryKeyThereInOneEntryAndReportsTheAbsentOnes() {
+        apply(put("tx:1", "\"COMMIT\"", null, true));
+        apply(put("tx:3", "\"ABORT\"", null, true));
+        apply(put("kept", "1", null, false));
+        Command.DeleteBatch batch = new Command.DeleteBatch(java.util.List.of("tx:1", "tx:2", "tx:3"), "forget-1", 1_000);
+        ApplyResult first = apply(batch);
+        assertThat(first).isEqualTo(new ApplyResult.KvBatchApplied(java.util.List.of(
+                new Deleted("tx:1", 4), new NotFound("tx:2"), new Deleted("tx:3", 4))));
+        assertThat(machine.get("tx:1")).isEmpty();
+        assertThat(machine.get("tx:3")).isEmpty();
+        assertThat(machine.get("kept")).isPresent();
+
+        apply(put("tx:1", "\"ABORT\"", null, true));
+        assertThat(apply(batch)).isEqualTo(new DuplicateOf(first)); // a retry of the batch deletes nothing again
+        assertThat(machine.get("tx:1")).isPresent();
+        assertThat(apply(new Command.DeleteBatch(java.util.List.of("tx:1", "tx:1"), null, 1_000)))
+                .isEqualTo(new ApplyResult.KvBatchApplied(java.util.List.of(new Deleted("tx:1", 7), new NotFound("tx:1"))));
+    }
+
+    @Test
     void deleteHonoursTheExpectedRevision() {
         apply(put("a", "1", null, false));
         assertThat(apply(new Command.Delete("a", 7L, null, 1_000))).isEqualTo(new KvConflict("a", new KvEntry("a", "1", 1)));
