@@ -1,5 +1,6 @@
 package dev.quorumcommit.twopc;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,15 @@ public interface DecisionRegister {
 
     /** The decision if one was written; empty while the transaction is undecided. */
     Optional<Decision> read(String txId);
+
+    /**
+     * Deletes the decisions of transactions nobody will ask about again: only those every participant has
+     * acknowledged (a participant still prepared would read an empty key as undecided, and abort). Repeatable.
+     *
+     * @throws dev.quorumcommit.twopc.consensus.ConsensusUnavailableException when no quorum answered; some or all
+     *         of the decisions may be gone, and forgetting them again is harmless
+     */
+    void forget(List<String> txIds);
 
     /** The consensus-service key that holds (or will hold) the decision. */
     String keyOf(String txId);

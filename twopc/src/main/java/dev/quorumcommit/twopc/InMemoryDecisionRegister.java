@@ -1,5 +1,6 @@
 package dev.quorumcommit.twopc;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,12 @@ public class InMemoryDecisionRegister implements DecisionRegister {
     public Optional<Decision> read(String txId) {
         checkAvailable();
         return Optional.ofNullable(decisions.get(keyOf(txId)));
+    }
+
+    @Override
+    public void forget(List<String> txIds) {
+        checkAvailable();
+        txIds.forEach(txId -> decisions.remove(keyOf(txId)));
     }
 
     @Override

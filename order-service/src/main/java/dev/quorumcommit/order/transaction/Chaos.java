@@ -1,5 +1,6 @@
 package dev.quorumcommit.order.transaction;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,11 @@ record Chaos(HaltAt haltAt) {
             @Override
             public Optional<Decision> read(String txId) {
                 return register.read(txId);
+            }
+
+            @Override
+            public void forget(List<String> txIds) {
+                register.forget(txIds);
             }
 
             @Override

@@ -119,6 +119,36 @@ public class ConsensusClient {
                 }));
     }
 
+    /**
+     * Deletes every key given that is there, in one request and one log entry ({@code POST /api/kv/deletes}, this
+     * project's extension of the contract). Unconditional and repeatable: a key already gone changes nothing.
+     *
+     * @return how many of the keys were there and are now deleted
+     */
+    public int deleteAll(List<String> keys) {
+        String idempotencyKey = UUID.randomUUID().toString();
+        return withRetries("POST deletes of " + keys.size() + " keys", node -> http.post()
+                .uri(node.resolve("/api/kv/deletes"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("Idempotency-Key", idempotencyKey)
+                .body(Map.of("keys", keys))
+                .exchange((request, response) -> {
+                    if (response.getStatusCode().value() != 200) {
+                        throw failure(node, response);
+                    }
+                    JsonNode results = response.bodyTo(JsonNode.class).path("results");
+                    if (results.size() != keys.size()) {
+                        throw new ConsensusRequestException("asked to delete " + keys.size() + " keys, answered for "
+                                + results.size());
+                    }
+                    int deleted = 0;
+                    for (JsonNode result : results) {
+                        deleted += result.path("deleted").asBoolean(false) ? 1 : 0;
+                    }
+                    return deleted;
+                }));
+    }
+
     /** Asks every node for its view of the cluster once, without retries: for health, not for decisions. */
     public Map<String, String> reachability() {
         Map<String, String> roles = new LinkedHashMap<>();

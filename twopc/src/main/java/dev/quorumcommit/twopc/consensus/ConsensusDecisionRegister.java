@@ -1,6 +1,7 @@
 package dev.quorumcommit.twopc.consensus;
 
 import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -43,6 +44,14 @@ public class ConsensusDecisionRegister implements DecisionRegister {
     @Override
     public Optional<Decision> read(String txId) {
         return client.get(keyOf(txId)).map(entry -> decision(entry.value()));
+    }
+
+    /** One request and one log entry for all of them: the caller hands over up to a thousand at a time. */
+    @Override
+    public void forget(List<String> txIds) {
+        if (!txIds.isEmpty()) {
+            client.deleteAll(txIds.stream().map(this::keyOf).toList());
+        }
     }
 
     @Override

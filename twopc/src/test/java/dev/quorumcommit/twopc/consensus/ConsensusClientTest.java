@@ -159,6 +159,27 @@ class ConsensusClientTest {
     }
 
     @Test
+    void forgottenDecisionsGoInOneRequestAndARetryAfterALostAnswerDeletesNothingTwice() throws IOException {
+        List<URI> uris = startNodes(3);
+        ConsensusDecisionRegister register = register(client(uris, 3), 1);
+        register.decide("t1", Decision.COMMIT);
+        register.decide("t2", Decision.ABORT);
+        register.decide("kept", Decision.COMMIT);
+        cluster.requests.clear();
+        cluster.idempotencyKeys.clear();
+        nodes.get(0).applyThenLoseAnswer(); // applied, then the answer is lost: the client tries the next node
+
+        register.forget(List.of("t1", "t2", "never-decided"));
+
+        assertThat(cluster.kv).containsOnlyKeys("tx:kept:decision");
+        assertThat(register.read("t1")).isEmpty();
+        assertThat(cluster.requests).filteredOn(r -> r.startsWith("POST deletes")).hasSize(2);
+        assertThat(cluster.idempotencyKeys).hasSize(2).doesNotContainNull().containsOnly(cluster.idempotencyKeys.get(0));
+        register.forget(List.of()); // nothing to forget, nothing sent
+        assertThat(cluster.requests).filteredOn(r -> r.startsWith("POST deletes")).hasSize(2);
+    }
+
+    @Test
     void decisionsTakenTogetherAreWrittenInOneRequestEachUnderItsOwnKey() throws Exception {
         List<URI> uris = startNodes(1);
         ConsensusDecisionRegister register = register(client(uris, 3), 1);

@@ -50,6 +50,7 @@ final class FakeConsensusNode implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/kv/", this::read);
         server.createContext("/api/kv", this::batch);
+        server.createContext("/api/kv/deletes", this::deletes);
         server.createContext("/api/cluster", exchange -> {
             ObjectNode answer = JSON.createObjectNode().put("role", "FOLLOWER");
             URI leader = cluster.leader;
@@ -171,6 +172,40 @@ final class FakeConsensusNode implements AutoCloseable {
             exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
             exchange.getResponseBody().flush();
             exchange.getHttpContext().getServer().stop(0); // the connection drops with the rest of the body unsent
+            return;
+        }
+        send(exchange, 200, answer);
+    }
+
+    /** POST /api/kv/deletes: every key given that is there goes, at one revision; a retry's key answers the first. */
+    private void deletes(HttpExchange exchange) throws IOException {
+        cluster.requests.add(exchange.getRequestMethod() + " deletes @" + uri());
+        if (retryAfterWhenNoQuorum != null) {
+            exchange.getResponseHeaders().add("Retry-After", retryAfterWhenNoQuorum);
+            send(exchange, 503, problem(503, "no quorum"));
+            return;
+        }
+        String idempotencyKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        cluster.idempotencyKeys.add(idempotencyKey);
+        JsonNode keys = JSON.readTree(exchange.getRequestBody()).path("keys");
+        ObjectNode answer;
+        synchronized (cluster) {
+            answer = idempotencyKey == null ? null : cluster.byIdempotencyKey.get(idempotencyKey);
+            if (answer == null) {
+                cluster.index.incrementAndGet();
+                answer = JSON.createObjectNode();
+                var results = answer.putArray("results");
+                for (JsonNode key : keys) {
+                    results.addObject().put("key", key.asString()).put("deleted", cluster.kv.remove(key.asString()) != null);
+                }
+                if (idempotencyKey != null) {
+                    cluster.byIdempotencyKey.put(idempotencyKey, answer);
+                }
+            }
+        }
+        if (applyThenLoseAnswer) {
+            applyThenLoseAnswer = false;
+            send(exchange, 503, problem(503, "leader lost before answering"));
             return;
         }
         send(exchange, 200, answer);

@@ -214,6 +214,11 @@ class CoordinatorTest {
         }
 
         @Override
+        public void forget(List<String> txIds) {
+            register.forget(txIds);
+        }
+
+        @Override
         public String keyOf(String txId) {
             return register.keyOf(txId);
         }
