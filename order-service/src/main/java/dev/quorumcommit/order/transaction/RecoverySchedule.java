@@ -17,7 +17,8 @@ import dev.quorumcommit.twopc.coordinator.CoordinatorRecovery;
 
 /**
  * Once the service is up, and then every recovery-interval: the coordinator finishes its
- * unfinished transactions, and every {@link Recoverable} (the order participant) resolves its own.
+ * unfinished transactions, and every {@link Recoverable} (the order participant) resolves its own; then the
+ * decisions of transactions finished long enough ago are forgotten ({@link FinishedDecisions}).
  */
 @Component
 class RecoverySchedule {
@@ -28,12 +29,14 @@ class RecoverySchedule {
     private final List<Recoverable> others;
     private final ScheduledExecutorService scheduler;
     private final CoordinatorProperties properties;
+    private final FinishedDecisions finishedDecisions;
 
     RecoverySchedule(CoordinatorRecovery coordinator, List<Recoverable> others,
             @Qualifier("twopcScheduler") ScheduledExecutorService twopcScheduler,
-            CoordinatorProperties properties) {
+            CoordinatorProperties properties, FinishedDecisions finishedDecisions) {
         this.coordinator = coordinator;
         this.others = others;
+        this.finishedDecisions = finishedDecisions;
         this.scheduler = twopcScheduler;
         this.properties = properties;
     }
@@ -52,6 +55,7 @@ class RecoverySchedule {
         if (finished > 0) {
             log.info("recovery finished {} transaction(s)", finished);
         }
+        attempt("FinishedDecisions'", finishedDecisions::forget);
     }
 
     private int attempt(String whose, IntSupplier recovery) {

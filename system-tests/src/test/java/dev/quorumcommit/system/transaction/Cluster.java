@@ -45,7 +45,9 @@ final class Cluster implements AutoCloseable {
                 List.of("--consensus.urls=" + urls, "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("inventory")));
         order = new ServiceProcess("order", "order-service", Project.freePort(), dir.resolve("order.log"),
                 List.of("--consensus.urls=" + urls, "--inventory.url=" + inventory.url(),
-                        "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("orders")));
+                        "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("orders"),
+                        // The invariants compare every order with its decision in consensus: keep them all for the run.
+                        "--twopc.coordinator.decision-retention=1h"));
     }
 
     Cluster start() {

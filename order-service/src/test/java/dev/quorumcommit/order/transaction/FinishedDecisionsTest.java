@@ -1,0 +1,144 @@
+package dev.quorumcommit.order.transaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.persistence.EntityManager;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.quorumcommit.twopc.Decision;
+import dev.quorumcommit.twopc.InMemoryDecisionRegister;
+import dev.quorumcommit.twopc.consensus.ConsensusUnavailableException;
+
+/**
+ * Decisions are forgotten only for finished transactions, only after the retention, never past the first unfinished
+ * one, and from where the last pass stopped. Its own context (its properties differ) and so its own database (the
+ * test profile's random name). The recovery schedule's one pass at start-up finds nothing to do, and the passes
+ * here are judged by what they leave, which a concurrent pass could only make the same.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"twopc.coordinator.decision-retention=1m", "twopc.coordinator.recovery-interval=1h"})
+@ActiveProfiles("test")
+@Import(FinishedDecisionsTest.Register.class)
+class FinishedDecisionsTest {
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Register {
+        @Bean
+        @Primary
+        InMemoryDecisionRegister inMemoryDecisionRegister() {
+            return new InMemoryDecisionRegister();
+        }
+    }
+
+    @Autowired
+    JpaTransactionLog log;
+    @Autowired
+    InMemoryDecisionRegister register;
+    @Autowired
+    FinishedDecisions finishedDecisions;
+    @Autowired
+    EntityManager entities;
+    @Autowired
+    TransactionTemplate local;
+
+    /** Each test starts from no transactions and nothing forgotten. */
+    @BeforeEach
+    void noTransactions() {
+        local.executeWithoutResult(s -> {
+            entities.createNativeQuery("delete from tx_participant").executeUpdate();
+            entities.createNativeQuery("delete from tx_record").executeUpdate();
+            entities.createNativeQuery("update forgotten_decisions set through = ''").executeUpdate();
+        });
+    }
+
+    @Test
+    void onlyFinishedTransactionsOlderThanTheRetentionAreForgottenAndNeverPastAnUnfinishedOne() {
+        long tenMinutesAgo = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
+        String finishedFirst = transaction(tenMinutesAgo, true);
+        String unfinished = transaction(tenMinutesAgo + 1, false);
+        String finishedAfterIt = transaction(tenMinutesAgo + 2, true);
+        String recent = transaction(System.currentTimeMillis(), true);
+
+        finishedDecisions.forget();
+        assertThat(register.read(finishedFirst)).isEmpty();
+        assertThat(register.read(unfinished)).contains(Decision.COMMIT); // a participant may still ask for it
+        assertThat(register.read(finishedAfterIt)).contains(Decision.COMMIT); // the mark waits for the unfinished one
+        assertThat(register.read(recent)).contains(Decision.COMMIT); // within the retention
+        assertThat(through()).isEqualTo(finishedFirst);
+
+        log.recordAcknowledged(unfinished, "inventory");
+        finishedDecisions.forget();
+        assertThat(register.read(unfinished)).isEmpty();
+        assertThat(register.read(finishedAfterIt)).isEmpty();
+        assertThat(register.read(recent)).contains(Decision.COMMIT);
+        assertThat(through()).isEqualTo(finishedAfterIt);
+
+        assertThat(finishedDecisions.forget()).isZero(); // the mark was kept: nothing is asked for twice
+    }
+
+    @Test
+    void aPassThatCannotReachConsensusMovesNothingAndTheNextOneForgets() {
+        String finished = transaction(System.currentTimeMillis() - Duration.ofMinutes(20).toMillis(), true);
+        String before = through();
+        register.setAvailable(false);
+        try {
+            assertThatThrownBy(finishedDecisions::forget).isInstanceOf(ConsensusUnavailableException.class);
+        } finally {
+            register.setAvailable(true);
+        }
+        assertThat(through()).isEqualTo(before);
+        assertThat(register.read(finished)).contains(Decision.COMMIT);
+
+        finishedDecisions.forget();
+        assertThat(register.read(finished)).isEmpty();
+    }
+
+    @Test
+    void theFirstIdOfAMillisecondSortsBetweenThoseMadeBeforeAndThoseMadeInIt() {
+        long millis = Instant.parse("2026-12-01T05:00:00Z").toEpochMilli();
+        String bound = FinishedDecisions.firstIdOf(millis);
+        assertThat(versionSevenId(millis - 1)).isLessThan(bound);
+        assertThat(versionSevenId(millis)).isGreaterThan(bound);
+        assertThat(versionSevenId(millis + 1)).isGreaterThan(bound);
+    }
+
+    /** A transaction with a decision in the register, finished (both acknowledged) or still owed inventory's. */
+    private String transaction(long millis, boolean finished) {
+        String txId = versionSevenId(millis);
+        log.begin(txId, List.of("inventory", "order"), Instant.ofEpochMilli(millis));
+        register.decide(txId, Decision.COMMIT);
+        log.recordDecision(txId, Decision.COMMIT, Instant.ofEpochMilli(millis), List.of("order"));
+        if (finished) {
+            log.recordAcknowledged(txId, "inventory");
+        }
+        return txId;
+    }
+
+    /** As order-service makes them (TimeOrderedIds): 48 bits of milliseconds, the version, then random bits. */
+    private static String versionSevenId(long millis) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID((millis << 16) | 0x7000L | random.nextInt(0x1000),
+                (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+    }
+
+    private String through() {
+        return local.execute(s -> (String) entities.createNativeQuery("select through from forgotten_decisions")
+                .getSingleResult());
+    }
+}
