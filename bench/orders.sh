@@ -11,7 +11,8 @@
 # until the JIT compilers are quiet, see below, at most WARMUP_MAX, 300s), CONNS ("16 64"), KILL_CONNS (16), KILL_RUN (30: seconds;
 # the kill is at a third, the restart at two thirds), SKIP_KILL=1, SERVICE_HEAP_OPTS (-Xms384m -Xmx384m -XX:+UseSerialGC), PROFILE=1 (JFR on order-service,
 # inventory-service and the consensus leader during the first run), THREADS=1 (each service's busiest kinds of
-# thread, in CPU per order, after each run), BENCH_PORT_BASE (27000), KEEP=1.
+# thread, in CPU per order, after each run), H2_URL_OPTS (appended to both services' H2 URLs, e.g. ";PAGE_SIZE=4096"),
+# BENCH_PORT_BASE (27000), KEEP=1.
 # Traffic goes to 127.0.0.1 only; every loop is bounded.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -52,10 +53,10 @@ echo "== load before: $(load)   work dir: $work"
 log "starting consensus b1..b3, inventory-service :$inventory_port, order-service :$order_port"
 for i in 1 2 3; do start_node "$i"; done
 start_service inventory "$inventory_port" inventory-service \
-  --consensus.urls="$consensus_urls" --spring.datasource.url="jdbc:h2:file:$work/inventory"
+  --consensus.urls="$consensus_urls" --spring.datasource.url="jdbc:h2:file:$work/inventory${H2_URL_OPTS:-}"
 start_service order "$order_port" order-service \
   --consensus.urls="$consensus_urls" --inventory.url="http://127.0.0.1:$inventory_port" \
-  --spring.datasource.url="jdbc:h2:file:$work/orders"
+  --spring.datasource.url="jdbc:h2:file:$work/orders${H2_URL_OPTS:-}"
 for p in "$(cport 1)" "$(cport 2)" "$(cport 3)" "$inventory_port" "$order_port"; do wait_ready "$p" 240; done
 leader=$(wait_leader 60)
 stock=100000000
