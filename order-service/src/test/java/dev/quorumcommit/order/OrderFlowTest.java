@@ -25,11 +25,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
@@ -53,7 +50,7 @@ import dev.quorumcommit.twopc.InMemoryDecisionRegister;
 @SpringBootTest
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
-@Import(OrderFlowTest.Register.class)
+@Import(InMemoryRegister.class)
 class OrderFlowTest {
 
     static final StubInventory inventory;
@@ -63,15 +60,6 @@ class OrderFlowTest {
             inventory = new StubInventory();
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Register {
-        @Bean
-        @Primary
-        InMemoryDecisionRegister inMemoryDecisionRegister() {
-            return new InMemoryDecisionRegister();
         }
     }
 

@@ -14,13 +14,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.quorumcommit.order.InMemoryRegister;
 import dev.quorumcommit.twopc.Decision;
 import dev.quorumcommit.twopc.InMemoryDecisionRegister;
 import dev.quorumcommit.twopc.consensus.ConsensusUnavailableException;
@@ -34,17 +32,8 @@ import dev.quorumcommit.twopc.consensus.ConsensusUnavailableException;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"twopc.coordinator.decision-retention=1m", "twopc.coordinator.recovery-interval=1h"})
 @ActiveProfiles("test")
-@Import(FinishedDecisionsTest.Register.class)
+@Import(InMemoryRegister.class)
 class FinishedDecisionsTest {
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Register {
-        @Bean
-        @Primary
-        InMemoryDecisionRegister inMemoryDecisionRegister() {
-            return new InMemoryDecisionRegister();
-        }
-    }
 
     @Autowired
     JpaTransactionLog log;

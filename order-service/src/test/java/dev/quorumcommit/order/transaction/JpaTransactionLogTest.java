@@ -16,14 +16,11 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.ActiveProfiles;
 
+import dev.quorumcommit.order.InMemoryRegister;
 import dev.quorumcommit.twopc.Decision;
-import dev.quorumcommit.twopc.InMemoryDecisionRegister;
 import dev.quorumcommit.twopc.Vote;
 import dev.quorumcommit.twopc.VoteReply;
 import dev.quorumcommit.twopc.coordinator.ParticipantRecord;
@@ -32,17 +29,8 @@ import dev.quorumcommit.twopc.coordinator.TxRecord;
 /** The coordinator's log in its real database, where phase two records the participants' acknowledgements concurrently. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @ActiveProfiles("test")
-@Import(JpaTransactionLogTest.Register.class)
+@Import(InMemoryRegister.class)
 class JpaTransactionLogTest {
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Register {
-        @Bean
-        @Primary
-        InMemoryDecisionRegister inMemoryDecisionRegister() {
-            return new InMemoryDecisionRegister();
-        }
-    }
 
     @Autowired
     JpaTransactionLog log;

@@ -48,12 +48,18 @@ public final class ServiceProcess {
         return start(List.of());
     }
 
-    /** Starts the process with its flags plus extraFlags for this run only. */
+    /**
+     * Starts the process with its flags plus extraFlags for this run only; an extra {@code --name=value} replaces a
+     * flag of the same name (given twice, Spring would read both values as one list).
+     */
     public ServiceProcess start(List<String> extraFlags) {
         if (alive()) {
             throw new IllegalStateException(name + " is already running");
         }
         List<String> run = new ArrayList<>(command);
+        for (String extra : extraFlags) {
+            run.removeIf(flag -> extra.contains("=") && flag.startsWith(extra.substring(0, extra.indexOf('=') + 1)));
+        }
         run.addAll(extraFlags);
         try {
             Files.writeString(logFile, "\n===== start " + String.join(" ", extraFlags) + " =====\n",

@@ -206,5 +206,30 @@ class OrderTransactionsIT {
         shop.assertSettled("fault-d", 60);
     }
 
+    @Test
+    @Order(6)
+    void theDecisionOfAFinishedTransactionIsForgottenInConsensusAndTheOrderStillShowsIt() {
+        shop.stock("forget", 5);
+        Http.Answer placed = shop.place("forget", 1, null);
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+        String orderId = placed.json().path("orderId").asString();
+        String txId = placed.json().path("txId").asString();
+        shop.assertSettled("forget", 5); // every participant acknowledged it: the transaction is finished
+        assertThat(shop.decision(txId)).contains("COMMIT"); // this cluster keeps decisions an hour
+
+        cluster.order.kill();
+        cluster.order.start(List.of("--twopc.coordinator.decision-retention=1s",
+                "--twopc.coordinator.recovery-interval=500ms")).awaitReady(Cluster.START);
+        try {
+            await("the decision deleted from consensus").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> shop.decision(txId).isEmpty());
+            assertThat(shop.order(orderId).status()).isEqualTo("CONFIRMED");
+            assertThat(shop.transaction(txId)).get().extracting(tx -> tx.path("decision").asString()).isEqualTo("COMMIT");
+        } finally {
+            cluster.order.kill();
+            cluster.order.start().awaitReady(Cluster.START);
+        }
+    }
+
     private static final Duration FROZEN = Duration.ofSeconds(8);
 }
