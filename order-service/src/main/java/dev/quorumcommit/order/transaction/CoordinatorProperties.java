@@ -11,8 +11,8 @@ import org.springframework.validation.annotation.Validated;
  * twopc.coordinator.acknowledgement-wait: how long POST /api/orders waits for the remote participants'
  * phase two before answering (the order participant's is done before answering in any case, so the
  * order's status is final once its decision stands; 0 answers at once). recovery-interval: how often
- * unfinished transactions are picked up again. decision-retention: how long the decision of a finished transaction
- * stays in consensus-service before {@link FinishedDecisions} deletes it. The prepare time limit is Resilience4j's
+ * unfinished transactions are picked up again. decision-retention: how long a decision stays in consensus-service
+ * after it was taken, before {@link FinishedDecisions} deletes it (once its transaction has finished). The prepare time limit is Resilience4j's
  * {@code resilience4j.timelimiter.instances.prepare}.
  */
 @Validated

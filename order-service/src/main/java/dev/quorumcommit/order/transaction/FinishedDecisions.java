@@ -2,6 +2,8 @@ package dev.quorumcommit.order.transaction;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -17,20 +19,22 @@ import dev.quorumcommit.twopc.DecisionRegister;
 import dev.quorumcommit.twopc.local.SyncingJpaTransactionManager;
 
 /**
- * Forgets, in consensus-service, the decisions of transactions that finished more than
- * {@code twopc.coordinator.decision-retention} ago. Without it every order ever placed leaves its decision key in
+ * Forgets, in consensus-service, the decisions of finished transactions once they are
+ * {@code twopc.coordinator.decision-retention} old. Without it every order ever placed leaves its decision key in
  * every node's memory (about 200 bytes each: a node with a 256 MB heap fills up after some 750,000 orders).
  * <p>
  * Only a finished transaction's decision is forgotten: every participant has acknowledged it, so none is prepared
- * and none will read the key again (one that did would take an empty key for "undecided" and abort). The retention
- * leaves the key to be looked at for a while (the README's tour reads it) and is far longer than a participant's
- * termination takes between seeing itself prepared and reading the key.
+ * and none will read the key again (one that did would take an empty key for "undecided" and abort). And only once
+ * both the transaction and its decision are older than the retention: the key stays to be looked at for a while
+ * (the README's tour reads it), and a participant's termination that saw itself prepared just before it
+ * acknowledged has long read the key by then.
  * <p>
  * Transactions are taken in the order of their ids (UUIDs of version 7: their text sorts by time), up to the first
- * one not finished yet, and a single row remembers how far this got, so a pass costs a range of the primary key and
- * a restart goes on where it stopped. A transaction recorded after the mark passed its id (its id was made more than
- * the retention before its record was written) keeps its key: a leak of a few bytes, never a wrong decision. The
- * deletes go first and the mark moves after them, so a crash in between only deletes again what is gone already.
+ * one that must be kept (not finished, or decided within the retention), and a single row remembers how far this
+ * got, so a pass reads a range of the primary key and a restart goes on where it stopped. A transaction recorded
+ * after the mark passed its id (its id was made more than the retention before its record was written) keeps its
+ * key: a leak of a few bytes, never a wrong decision. The deletes go first and the mark moves after them, so a crash
+ * in between only deletes again what is gone already.
  */
 @Component
 class FinishedDecisions {
@@ -63,26 +67,25 @@ class FinishedDecisions {
     }
 
     /**
-     * One pass: forgets what finished before the retention, in batches, up to the first unfinished transaction.
+     * One pass: forgets, in batches, what is old enough, up to the first transaction that must be kept.
      *
      * @return how many decisions it forgot
      * @throws RuntimeException when consensus-service or the database failed; the next pass goes on from the mark
      */
     int forget() {
-        String before = reads.execute(status -> bound());
+        Instant cutoff = clock.instant().minus(retention);
+        String before = firstIdOf(cutoff.toEpochMilli());
         int total = 0;
         for (int batch = 0; batch < MAX_BATCHES_PER_PASS; batch++) {
-            String after = reads.execute(status -> through());
-            List<String> txIds = reads.execute(status -> finishedBetween(after, before));
-            if (txIds.isEmpty()) {
-                break;
+            Batch next = reads.execute(status -> nextBatch(through(), before, cutoff));
+            if (!next.txIds().isEmpty()) {
+                register.forget(next.txIds());
+                String last = next.txIds().getLast();
+                writes.execute(status -> advanceTo(last));
+                total += next.txIds().size();
+                forgotten.increment(next.txIds().size());
             }
-            register.forget(txIds);
-            String last = txIds.getLast();
-            writes.execute(status -> advanceTo(last));
-            total += txIds.size();
-            forgotten.increment(txIds.size());
-            if (txIds.size() < BATCH) {
+            if (next.stopped()) {
                 break;
             }
         }
@@ -92,30 +95,34 @@ class FinishedDecisions {
         return total;
     }
 
-    /** Every finished transaction whose id sorts before this may be forgotten. */
-    private String bound() {
-        String retained = firstIdOf(clock.millis() - retention.toMillis());
-        Object oldestUnfinished = entities.createNativeQuery("select min(tx_id) from tx_record where not finished")
-                .getSingleResult();
-        return oldestUnfinished instanceof String unfinished && unfinished.compareTo(retained) < 0 ? unfinished : retained;
-    }
-
     /** Sorts before every version-7 id made in that millisecond or later, after every one made before it. */
     static String firstIdOf(long millis) {
         return new UUID(Math.max(0, millis) << 16, 0L).toString();
     }
 
+    /** The transactions to forget next, in id order; stopped if the range ended or one must be kept. */
+    private record Batch(List<String> txIds, boolean stopped) {
+    }
+
+    private Batch nextBatch(String after, String before, Instant cutoff) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entities.createNativeQuery("select tx_id, finished and decided_at < ?3 from tx_record"
+                        + " where tx_id > ?1 and tx_id < ?2 order by tx_id limit ?4")
+                .setParameter(1, after).setParameter(2, before).setParameter(3, cutoff).setParameter(4, BATCH)
+                .getResultList();
+        List<String> txIds = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            if (!Boolean.TRUE.equals(row[1])) {
+                return new Batch(txIds, true);
+            }
+            txIds.add((String) row[0]);
+        }
+        return new Batch(txIds, rows.size() < BATCH);
+    }
+
     private String through() {
         return (String) entities.createNativeQuery("select through from forgotten_decisions where id = 1")
                 .getSingleResult();
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<String> finishedBetween(String after, String before) {
-        return entities.createNativeQuery("select tx_id from tx_record where tx_id > ?1 and tx_id < ?2 and finished"
-                        + " order by tx_id limit ?3")
-                .setParameter(1, after).setParameter(2, before).setParameter(3, BATCH)
-                .getResultList();
     }
 
     /** Never backwards, should two passes ever overlap. */

@@ -24,8 +24,8 @@ import dev.quorumcommit.twopc.InMemoryDecisionRegister;
 import dev.quorumcommit.twopc.consensus.ConsensusUnavailableException;
 
 /**
- * Decisions are forgotten only for finished transactions, only after the retention, never past the first unfinished
- * one, and from where the last pass stopped. Its own context (its properties differ) and so its own database (the
+ * Decisions are forgotten only for finished transactions, only once the transaction and its decision are older than
+ * the retention, never past the first transaction that must be kept, and from where the last pass stopped. Its own context (its properties differ) and so its own database (the
  * test profile's random name). The recovery schedule's one pass at start-up finds nothing to do, and the passes
  * here are judged by what they leave, which a concurrent pass could only make the same.
  */
@@ -57,25 +57,28 @@ class FinishedDecisionsTest {
     }
 
     @Test
-    void onlyFinishedTransactionsOlderThanTheRetentionAreForgottenAndNeverPastAnUnfinishedOne() {
+    void onlyFinishedTransactionsDecidedBeforeTheRetentionAreForgottenAndNeverPastOneThatIsKept() {
         long tenMinutesAgo = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
-        String finishedFirst = transaction(tenMinutesAgo, true);
-        String unfinished = transaction(tenMinutesAgo + 1, false);
-        String finishedAfterIt = transaction(tenMinutesAgo + 2, true);
-        String recent = transaction(System.currentTimeMillis(), true);
+        String finishedFirst = transaction(tenMinutesAgo, Instant.ofEpochMilli(tenMinutesAgo), true);
+        String unfinished = transaction(tenMinutesAgo + 1, Instant.ofEpochMilli(tenMinutesAgo), false);
+        String finishedAfterIt = transaction(tenMinutesAgo + 2, Instant.ofEpochMilli(tenMinutesAgo), true);
+        String decidedJustNow = transaction(tenMinutesAgo + 3, Instant.now(), true); // in doubt for ten minutes
+        String finishedLast = transaction(tenMinutesAgo + 4, Instant.ofEpochMilli(tenMinutesAgo), true);
+        String recent = transaction(System.currentTimeMillis(), Instant.now(), true);
 
         finishedDecisions.forget();
         assertThat(register.read(finishedFirst)).isEmpty();
         assertThat(register.read(unfinished)).contains(Decision.COMMIT); // a participant may still ask for it
         assertThat(register.read(finishedAfterIt)).contains(Decision.COMMIT); // the mark waits for the unfinished one
-        assertThat(register.read(recent)).contains(Decision.COMMIT); // within the retention
         assertThat(through()).isEqualTo(finishedFirst);
 
         log.recordAcknowledged(unfinished, "inventory");
         finishedDecisions.forget();
         assertThat(register.read(unfinished)).isEmpty();
         assertThat(register.read(finishedAfterIt)).isEmpty();
-        assertThat(register.read(recent)).contains(Decision.COMMIT);
+        assertThat(register.read(decidedJustNow)).contains(Decision.COMMIT); // its decision is within the retention
+        assertThat(register.read(finishedLast)).contains(Decision.COMMIT); // and the mark waits for it
+        assertThat(register.read(recent)).contains(Decision.COMMIT); // begun within the retention
         assertThat(through()).isEqualTo(finishedAfterIt);
 
         assertThat(finishedDecisions.forget()).isZero(); // the mark was kept: nothing is asked for twice
@@ -83,7 +86,8 @@ class FinishedDecisionsTest {
 
     @Test
     void aPassThatCannotReachConsensusMovesNothingAndTheNextOneForgets() {
-        String finished = transaction(System.currentTimeMillis() - Duration.ofMinutes(20).toMillis(), true);
+        long twentyMinutesAgo = System.currentTimeMillis() - Duration.ofMinutes(20).toMillis();
+        String finished = transaction(twentyMinutesAgo, Instant.ofEpochMilli(twentyMinutesAgo), true);
         String before = through();
         register.setAvailable(false);
         try {
@@ -108,11 +112,11 @@ class FinishedDecisionsTest {
     }
 
     /** A transaction with a decision in the register, finished (both acknowledged) or still owed inventory's. */
-    private String transaction(long millis, boolean finished) {
+    private String transaction(long millis, Instant decidedAt, boolean finished) {
         String txId = versionSevenId(millis);
         log.begin(txId, List.of("inventory", "order"), Instant.ofEpochMilli(millis));
         register.decide(txId, Decision.COMMIT);
-        log.recordDecision(txId, Decision.COMMIT, Instant.ofEpochMilli(millis), List.of("order"));
+        log.recordDecision(txId, Decision.COMMIT, decidedAt, List.of("order"));
         if (finished) {
             log.recordAcknowledged(txId, "inventory");
         }
