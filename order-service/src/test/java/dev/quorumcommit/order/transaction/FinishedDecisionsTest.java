@@ -7,12 +7,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
@@ -25,9 +28,8 @@ import dev.quorumcommit.twopc.consensus.ConsensusUnavailableException;
 
 /**
  * Decisions are forgotten only for finished transactions, only once the transaction and its decision are older than
- * the retention, never past the first transaction that must be kept, and from where the last pass stopped. Its own context (its properties differ) and so its own database (the
- * test profile's random name). The recovery schedule's one pass at start-up finds nothing to do, and the passes
- * here are judged by what they leave, which a concurrent pass could only make the same.
+ * the retention, never past the first transaction that must be kept, and from where the last pass stopped. Its own
+ * context (its properties differ) and so its own database (the test profile's random name).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"twopc.coordinator.decision-retention=1m", "twopc.coordinator.recovery-interval=1h"})
@@ -45,10 +47,18 @@ class FinishedDecisionsTest {
     EntityManager entities;
     @Autowired
     TransactionTemplate local;
+    @Autowired
+    @Qualifier("twopcScheduler")
+    ScheduledExecutorService scheduler;
 
-    /** Each test starts from no transactions and nothing forgotten. */
+    /**
+     * Each test starts from no transactions and nothing forgotten, and with the recovery schedule's pass at start-up
+     * behind it: that pass forgets too, and one still running could forget what a test means to keep. The schedule's
+     * executor has one thread, so a task handed in now runs after it; the next pass is an hour away.
+     */
     @BeforeEach
-    void noTransactions() {
+    void noTransactions() throws Exception {
+        scheduler.submit(() -> { }).get(30, TimeUnit.SECONDS);
         local.executeWithoutResult(s -> {
             entities.createNativeQuery("delete from tx_participant").executeUpdate();
             entities.createNativeQuery("delete from tx_record").executeUpdate();
@@ -66,14 +76,14 @@ class FinishedDecisionsTest {
         String finishedLast = transaction(tenMinutesAgo + 4, Instant.ofEpochMilli(tenMinutesAgo), true);
         String recent = transaction(System.currentTimeMillis(), Instant.now(), true);
 
-        finishedDecisions.forget();
+        assertThat(finishedDecisions.forget()).isEqualTo(1);
         assertThat(register.read(finishedFirst)).isEmpty();
         assertThat(register.read(unfinished)).contains(Decision.COMMIT); // a participant may still ask for it
         assertThat(register.read(finishedAfterIt)).contains(Decision.COMMIT); // the mark waits for the unfinished one
         assertThat(through()).isEqualTo(finishedFirst);
 
         log.recordAcknowledged(unfinished, "inventory");
-        finishedDecisions.forget();
+        assertThat(finishedDecisions.forget()).isEqualTo(2);
         assertThat(register.read(unfinished)).isEmpty();
         assertThat(register.read(finishedAfterIt)).isEmpty();
         assertThat(register.read(decidedJustNow)).contains(Decision.COMMIT); // its decision is within the retention
@@ -98,7 +108,7 @@ class FinishedDecisionsTest {
         assertThat(through()).isEqualTo(before);
         assertThat(register.read(finished)).contains(Decision.COMMIT);
 
-        finishedDecisions.forget();
+        assertThat(finishedDecisions.forget()).isEqualTo(1);
         assertThat(register.read(finished)).isEmpty();
     }
 
