@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -23,6 +24,8 @@ public class TwoPcMetrics {
     private final Timer decisionLatency;
     private final Counter recovered;
     private final Map<Step, Timer> steps = new EnumMap<>(Step.class);
+    /** Registered on first use, so that a role that never decides shows no counter of its own. */
+    private final Map<Decision, Counter> transactions = new ConcurrentHashMap<>();
 
     /** The coordinator's steps, one after the other, that make up an order's wait (see {@link #step}). */
     public enum Step {
@@ -57,8 +60,8 @@ public class TwoPcMetrics {
      * log (by the normal flow or by recovery). Those not decided yet are the {@code twopc.in.doubt} gauge.
      */
     public void transaction(Decision outcome) {
-        Counter.builder("twopc.transactions").tag("outcome", lowerCase(outcome)).tag("role", role)
-                .register(registry).increment();
+        transactions.computeIfAbsent(outcome, decision -> Counter.builder("twopc.transactions")
+                .tag("outcome", lowerCase(decision)).tag("role", role).register(registry)).increment();
     }
 
     public void decided(Duration sinceStart) {

@@ -12,6 +12,8 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
 import org.springframework.data.domain.Persistable;
 
+import dev.quorumcommit.twopc.Reasons;
+
 /**
  * An order. Its id is assigned here, so it tells Spring Data itself whether it is new: otherwise save() would
  * merge it, reading the row first to find out there is none.
@@ -80,7 +82,7 @@ class Order implements Persistable<String> {
     void reject(String reason) {
         if (status == OrderStatus.PENDING) {
             status = OrderStatus.REJECTED;
-            this.reason = reason == null ? null : reason.substring(0, Math.min(500, reason.length()));
+            this.reason = Reasons.fit(reason);
         }
     }
 }

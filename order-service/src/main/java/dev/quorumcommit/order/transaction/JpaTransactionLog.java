@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.quorumcommit.twopc.Decision;
+import dev.quorumcommit.twopc.Reasons;
 import dev.quorumcommit.twopc.VoteReply;
 import dev.quorumcommit.twopc.coordinator.TransactionLog;
 import dev.quorumcommit.twopc.coordinator.TxRecord;
@@ -48,7 +49,7 @@ class JpaTransactionLog implements TransactionLog {
     @Override
     @Transactional
     public void recordVote(String txId, String participant, VoteReply vote) {
-        String reason = vote.reason() == null ? null : vote.reason().substring(0, Math.min(500, vote.reason().length()));
+        String reason = Reasons.fit(vote.reason());
         int updated = entities.createNativeQuery(
                         "update tx_participant set vote = ?1, reason = ?2 where tx_id = ?3 and name = ?4")
                 .setParameter(1, vote.vote().name()).setParameter(2, reason)

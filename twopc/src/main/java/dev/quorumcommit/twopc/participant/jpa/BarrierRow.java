@@ -8,6 +8,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import dev.quorumcommit.twopc.Reasons;
 import dev.quorumcommit.twopc.participant.BarrierEntry;
 import dev.quorumcommit.twopc.participant.BranchState;
 
@@ -32,7 +33,7 @@ public class BarrierRow {
 
     void apply(BarrierEntry entry) {
         this.state = entry.state();
-        this.reason = entry.reason() == null ? null : entry.reason().substring(0, Math.min(500, entry.reason().length()));
+        this.reason = Reasons.fit(entry.reason());
         this.since = entry.since();
     }
 
