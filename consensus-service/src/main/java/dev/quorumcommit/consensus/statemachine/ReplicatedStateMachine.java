@@ -123,7 +123,7 @@ public final class ReplicatedStateMachine {
         }
         lock.readLock().lock();
         try {
-            return state.idempotency.full() && state.idempotency.firstAnswer(Command.idempotencyScope(command)) == null;
+            return state.idempotency.full() && !state.idempotency.remembers(Command.idempotencyScope(command));
         } finally {
             lock.readLock().unlock();
         }

@@ -1,13 +1,35 @@
 package dev.quorumcommit.consensus.statemachine;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** An {@link ApplyResult} as bytes: the idempotency table keeps first answers, and snapshots carry them. */
 final class ResultCodec {
+
+    static byte[] encode(ApplyResult result) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            write(out, result);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    /** What {@link #encode} made; anything else is a bug, not input. */
+    static ApplyResult decode(byte[] encoded) {
+        try {
+            return read(new DataInputStream(new ByteArrayInputStream(encoded)));
+        } catch (IOException e) {
+            throw new IllegalStateException("a remembered answer that does not decode: " + e, e);
+        }
+    }
 
     static void write(DataOutputStream out, ApplyResult result) throws IOException {
         switch (result) {

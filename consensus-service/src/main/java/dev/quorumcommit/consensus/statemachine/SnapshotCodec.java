@@ -63,7 +63,7 @@ final class SnapshotCodec {
                 for (Map.Entry<String, IdempotencyTable.Remembered> remembered : idempotency) {
                     out.writeUTF(remembered.getKey());
                     out.writeLong(remembered.getValue().proposedAtMillis());
-                    ResultCodec.write(out, remembered.getValue().answer());
+                    out.write(remembered.getValue().answer()); // ResultCodec's bytes, as written
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -94,7 +94,7 @@ final class SnapshotCodec {
             for (int n = in.readInt(); n > 0; n--) {
                 String key = in.readUTF();
                 long proposedAt = in.readLong();
-                remembered.put(key, new IdempotencyTable.Remembered(ResultCodec.read(in), proposedAt));
+                remembered.put(key, new IdempotencyTable.Remembered(ResultCodec.encode(ResultCodec.read(in)), proposedAt));
             }
             state.idempotency.restore(clock, remembered);
             return state;
