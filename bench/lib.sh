@@ -33,6 +33,12 @@ require_jars() {
   done
 }
 
+require_tools() { # a missing tool found before minutes of start-up and warm-up, not after (its output goes to /dev/null)
+  for t in "$@"; do
+    command -v "$t" > /dev/null || { echo "missing $t: sudo apt-get install -y $t" >&2; exit 1; }
+  done
+}
+
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start_node() { # i [extra jvm args...]: starts consensus node n<i>, data in $work/n<i>

@@ -24,6 +24,7 @@ CONNS=${CONNS:-16 64}
 KILL_CONNS=${KILL_CONNS:-16}
 KILL_RUN=${KILL_RUN:-30}
 require_jars consensus-service inventory-service order-service
+require_tools wrk curl jq
 # The services get the heap ./run.sh gives them (the 256 MB limit is the consensus nodes'); with 256 MB,
 # order-service at 800 orders/s ran out of room to evacuate into and paused 50-225 ms every few minutes.
 # Serial GC, as there: at 16 clients its p99 was 51-113 ms (median 72), G1's 70-154 (median 100); docs/BENCHMARKS.md.
