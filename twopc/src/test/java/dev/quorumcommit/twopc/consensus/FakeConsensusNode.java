@@ -100,9 +100,7 @@ final class FakeConsensusNode implements AutoCloseable {
     private void read(HttpExchange exchange) throws IOException {
         String key = exchange.getRequestURI().getPath().substring("/api/kv/".length());
         cluster.requests.add(exchange.getRequestMethod() + " " + key + " @" + uri());
-        if (retryAfterWhenNoQuorum != null) {
-            exchange.getResponseHeaders().add("Retry-After", retryAfterWhenNoQuorum);
-            send(exchange, 503, problem(503, "no quorum"));
+        if (refusedForNoQuorum(exchange)) {
             return;
         }
         if (key.isEmpty() || key.contains("/")) {
@@ -116,9 +114,7 @@ final class FakeConsensusNode implements AutoCloseable {
     /** POST /api/kv: put-if-absent only (all the client writes), the whole batch at one revision. */
     private void batch(HttpExchange exchange) throws IOException {
         cluster.requests.add(exchange.getRequestMethod() + " batch @" + uri());
-        if (retryAfterWhenNoQuorum != null) {
-            exchange.getResponseHeaders().add("Retry-After", retryAfterWhenNoQuorum);
-            send(exchange, 503, problem(503, "no quorum"));
+        if (refusedForNoQuorum(exchange)) {
             return;
         }
         String idempotencyKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
@@ -132,36 +128,27 @@ final class FakeConsensusNode implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        ObjectNode answer;
-        synchronized (cluster) {
-            answer = idempotencyKey == null ? null : cluster.byIdempotencyKey.get(idempotencyKey);
-            if (answer == null) {
-                long revision = cluster.index.incrementAndGet();
-                answer = JSON.createObjectNode();
-                var results = answer.putArray("results");
-                for (JsonNode put : puts) {
-                    String key = put.path("key").asString();
-                    ObjectNode current = cluster.kv.get(key);
-                    if (current != null && put.path("ifAbsent").asBoolean(false)) {
-                        results.addObject().put("key", key).put("written", false)
-                                .setAll(java.util.Map.of("value", current.get("value"), "revision", current.get("revision")));
-                    } else {
-                        ObjectNode written = JSON.createObjectNode().put("key", key);
-                        written.set("value", put.get("value"));
-                        written.put("revision", revision);
-                        cluster.kv.put(key, written);
-                        results.addObject().put("key", key).put("written", true)
-                                .setAll(java.util.Map.of("value", put.get("value"), "revision", written.get("revision")));
-                    }
-                }
-                if (idempotencyKey != null) {
-                    cluster.byIdempotencyKey.put(idempotencyKey, answer);
+        ObjectNode answer = appliedOnce(idempotencyKey, revision -> {
+            ObjectNode applied = JSON.createObjectNode();
+            var results = applied.putArray("results");
+            for (JsonNode put : puts) {
+                String key = put.path("key").asString();
+                ObjectNode current = cluster.kv.get(key);
+                if (current != null && put.path("ifAbsent").asBoolean(false)) {
+                    results.addObject().put("key", key).put("written", false)
+                            .setAll(java.util.Map.of("value", current.get("value"), "revision", current.get("revision")));
+                } else {
+                    ObjectNode written = JSON.createObjectNode().put("key", key);
+                    written.set("value", put.get("value"));
+                    written.put("revision", revision);
+                    cluster.kv.put(key, written);
+                    results.addObject().put("key", key).put("written", true)
+                            .setAll(java.util.Map.of("value", put.get("value"), "revision", written.get("revision")));
                 }
             }
-        }
-        if (applyThenLoseAnswer) {
-            applyThenLoseAnswer = false;
-            send(exchange, 503, problem(503, "leader lost before answering"));
+            return applied;
+        });
+        if (answerLost(exchange)) {
             return;
         }
         if (applyThenCutAnswer) {
@@ -180,35 +167,59 @@ final class FakeConsensusNode implements AutoCloseable {
     /** POST /api/kv/deletes: every key given that is there goes, at one revision; a retry's key answers the first. */
     private void deletes(HttpExchange exchange) throws IOException {
         cluster.requests.add(exchange.getRequestMethod() + " deletes @" + uri());
-        if (retryAfterWhenNoQuorum != null) {
-            exchange.getResponseHeaders().add("Retry-After", retryAfterWhenNoQuorum);
-            send(exchange, 503, problem(503, "no quorum"));
+        if (refusedForNoQuorum(exchange)) {
             return;
         }
         String idempotencyKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         cluster.idempotencyKeys.add(idempotencyKey);
         JsonNode keys = JSON.readTree(exchange.getRequestBody()).path("keys");
-        ObjectNode answer;
-        synchronized (cluster) {
-            answer = idempotencyKey == null ? null : cluster.byIdempotencyKey.get(idempotencyKey);
-            if (answer == null) {
-                cluster.index.incrementAndGet();
-                answer = JSON.createObjectNode();
-                var results = answer.putArray("results");
-                for (JsonNode key : keys) {
-                    results.addObject().put("key", key.asString()).put("deleted", cluster.kv.remove(key.asString()) != null);
-                }
-                if (idempotencyKey != null) {
-                    cluster.byIdempotencyKey.put(idempotencyKey, answer);
-                }
+        ObjectNode answer = appliedOnce(idempotencyKey, revision -> {
+            ObjectNode applied = JSON.createObjectNode();
+            var results = applied.putArray("results");
+            for (JsonNode key : keys) {
+                results.addObject().put("key", key.asString()).put("deleted", cluster.kv.remove(key.asString()) != null);
             }
-        }
-        if (applyThenLoseAnswer) {
-            applyThenLoseAnswer = false;
-            send(exchange, 503, problem(503, "leader lost before answering"));
+            return applied;
+        });
+        if (answerLost(exchange)) {
             return;
         }
         send(exchange, 200, answer);
+    }
+
+    /** As a node without a quorum answers, when the test asked for it. */
+    private boolean refusedForNoQuorum(HttpExchange exchange) throws IOException {
+        if (retryAfterWhenNoQuorum == null) {
+            return false;
+        }
+        exchange.getResponseHeaders().add("Retry-After", retryAfterWhenNoQuorum);
+        send(exchange, 503, problem(503, "no quorum"));
+        return true;
+    }
+
+    /** One write at the next revision, or the first answer of an idempotency key already seen (not applied again). */
+    private ObjectNode appliedOnce(String idempotencyKey, java.util.function.LongFunction<ObjectNode> apply) {
+        synchronized (cluster) {
+            ObjectNode first = idempotencyKey == null ? null : cluster.byIdempotencyKey.get(idempotencyKey);
+            if (first != null) {
+                return first;
+            }
+            ObjectNode answer = apply.apply(cluster.index.incrementAndGet());
+            if (idempotencyKey != null) {
+                cluster.byIdempotencyKey.put(idempotencyKey, answer);
+            }
+            return answer;
+        }
+    }
+
+    /** Applied, then the leader was lost before it answered, when the test asked for it once. */
+    private boolean answerLost(HttpExchange exchange) throws IOException {
+        if (!applyThenLoseAnswer) {
+            return false;
+        }
+        applyThenLoseAnswer = false;
+        send(exchange, 503, problem(503, "leader lost before answering"));
+        return true;
     }
 
     private static ObjectNode problem(int status, String detail) {
