@@ -5,13 +5,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.Deflater;
 
 /**
  * The first answer to every idempotency key still remembered, oldest first.
  *
- * <p>Answers are kept encoded ({@link ResultCodec}): a key is remembered for minutes and read again only when a
- * client retries, so the table should cost what the answer's bytes cost. As objects, a batch of decisions' answer
- * held each decision's entry and key, about 450 bytes an order on every node; encoded, about 80.
+ * <p>Answers are kept as bytes ({@link StoredAnswer}: encoded, and deflated when large): a key is remembered for
+ * minutes and read again only when a client retries, so the table should cost what the answer's bytes cost. As
+ * objects, a batch of decisions' answer held each decision's entry and key, about 450 bytes an order on every node.
  *
  * <p>Time here is the state machine's own: the largest {@code proposedAtMillis} applied so far. It
  * moves only with the log, so every replica forgets the same keys at the same entry; a leader whose
@@ -20,11 +21,12 @@ import java.util.Map;
  */
 final class IdempotencyTable {
 
-    /** {@code answer} is {@link ResultCodec}'s bytes, never changed once made. */
+    /** {@code answer} is {@link StoredAnswer}'s bytes, never changed once made. */
     record Remembered(byte[] answer, long proposedAtMillis) {
     }
 
     private final LinkedHashMap<String, Remembered> answers = new LinkedHashMap<>();
+    private final Deflater deflater = StoredAnswer.newDeflater();
     private final long retentionMillis;
     private final int maxKeys;
     private long clockMillis;
@@ -46,7 +48,7 @@ final class IdempotencyTable {
     /** The first answer to this key, or null when it is not remembered. */
     ApplyResult firstAnswer(String scopedKey) {
         Remembered remembered = answers.get(scopedKey);
-        return remembered == null ? null : ResultCodec.decode(remembered.answer());
+        return remembered == null ? null : StoredAnswer.load(remembered.answer());
     }
 
     boolean remembers(String scopedKey) {
@@ -58,7 +60,7 @@ final class IdempotencyTable {
      * proposals already in flight at that moment can push a key out before its retention ran out.
      */
     void remember(String scopedKey, ApplyResult answer, long proposedAtMillis) {
-        answers.put(scopedKey, new Remembered(ResultCodec.encode(answer), Math.max(proposedAtMillis, clockMillis)));
+        answers.put(scopedKey, new Remembered(StoredAnswer.store(answer, deflater), Math.max(proposedAtMillis, clockMillis)));
         while (answers.size() > maxKeys) {
             answers.pollFirstEntry();
         }

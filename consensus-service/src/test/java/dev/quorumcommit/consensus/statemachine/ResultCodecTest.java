@@ -29,7 +29,7 @@ class ResultCodecTest {
         }
     }
 
-    /** Why the idempotency table keeps answers encoded: a batch of decisions costs little more than its keys. */
+    /** A batch of decisions, encoded, is about its keys and values: what the idempotency table would keep without deflate. */
     @Test
     void aBatchOfDecisionsIsAboutItsKeysAndValuesInBytes() {
         List<ApplyResult> written = new ArrayList<>();

@@ -3,7 +3,11 @@ package dev.quorumcommit.consensus.statemachine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +64,47 @@ class SnapshotAndCompactionTest {
         assertThat(batchAnswer.unwrap()).isInstanceOf(ApplyResult.KvBatchApplied.class);
         assertThat(original.apply(batchRetry)).isEqualTo(batchAnswer);
         assertThat(copy.snapshot()).isEqualTo(original.snapshot());
+    }
+
+    /** Nodes before version 2 wrote their answers plain: one upgraded over its old data directory must still start. */
+    @Test
+    void aVersionOneSnapshotStillReadsAndItsAnswersSurviveTheNextSnapshot() throws Exception {
+        List<ApplyResult> decisions = new ArrayList<>();
+        List<Command.Put> puts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String key = "tx:0190b2a4-7c1e-7d3a-9f00-0000000000" + (10 + i) + ":decision";
+            decisions.add(new ApplyResult.KvWritten(new KvEntry(key, "\"COMMIT\"", 7)));
+            puts.add(new Command.Put(key, "\"COMMIT\"", null, true, null, 6_000));
+        }
+        ApplyResult first = new ApplyResult.KvBatchApplied(decisions); // large enough to be kept deflated
+        Command.PutBatch retried = new Command.PutBatch(puts, "b-1", 6_000);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream v1 = new DataOutputStream(bytes);
+        v1.writeInt(0x51435331); // "QCS1"
+        v1.writeLong(7); // last applied
+        v1.writeLong(2); // its term
+        v1.writeLong(1); // first index
+        v1.writeLong(5_000); // the idempotency clock
+        v1.writeInt(0); // no log records
+        v1.writeInt(1);
+        SnapshotCodec.writeEntry(v1, new KvEntry("a", "1", 3));
+        v1.writeInt(1);
+        v1.writeUTF(Command.idempotencyScope(retried));
+        v1.writeLong(5_000);
+        ResultCodec.write(v1, first); // plain, no length: version 1's layout
+        v1.flush();
+
+        ReplicatedStateMachine upgraded = new ReplicatedStateMachine(SETTINGS);
+        upgraded.restore(bytes.toByteArray());
+        assertThat(upgraded.get("a")).contains(new KvEntry("a", "1", 3));
+        ReplicatedStateMachine next = new ReplicatedStateMachine(SETTINGS);
+        next.restore(upgraded.snapshot().data()); // version 2, the answer deflated in it
+
+        Entry retry = new Entry(8, 2, Entry.Kind.COMMAND, CommandCodec.encode(retried));
+        assertThat(upgraded.apply(retry)).isEqualTo(new ApplyResult.DuplicateOf(first));
+        assertThat(next.apply(retry)).isEqualTo(new ApplyResult.DuplicateOf(first));
+        assertThat(next.get(puts.get(0).key())).isEmpty(); // answered, not applied
     }
 
     @Test
