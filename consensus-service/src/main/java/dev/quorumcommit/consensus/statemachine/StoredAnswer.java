@@ -25,6 +25,11 @@ final class StoredAnswer {
     private static final byte DEFLATED = 1;
     /** Below this, deflate's own header and the length cost more than it saves. */
     private static final int WORTH_DEFLATING = 96;
+    /**
+     * Above this, kept plain: every replica stores the answer on its apply path, and deflating the answer to a
+     * megabyte's value would hold each of them up for milliseconds (a batch of a thousand decisions is 72 KB).
+     */
+    private static final int TOO_LARGE_TO_DEFLATE = 128 * 1024;
 
     /**
      * @param deflater raw deflate ({@code nowrap}), reset here before use: the caller keeps one, since making one
@@ -32,7 +37,7 @@ final class StoredAnswer {
      */
     static byte[] store(ApplyResult answer, Deflater deflater) {
         byte[] plain = ResultCodec.encode(answer);
-        if (plain.length >= WORTH_DEFLATING) {
+        if (plain.length >= WORTH_DEFLATING && plain.length <= TOO_LARGE_TO_DEFLATE) {
             byte[] deflated = deflate(plain, deflater);
             if (deflated.length + 5 < plain.length + 1) {
                 byte[] stored = new byte[deflated.length + 5];

@@ -39,10 +39,16 @@ class StoredAnswerTest {
         assertThat(StoredAnswer.store(batch, deflater)).hasSizeLessThan(ResultCodec.encode(batch).length / 2);
     }
 
+    /** Small ones gain nothing; deflating a value of hundreds of kilobytes would hold up every replica's apply. */
     @Test
-    void aSmallAnswerIsKeptPlainWithOneByteMore() {
+    void smallAndVeryLargeAnswersAreKeptPlainWithOneByteMore() {
         ApplyResult appended = new ApplyResult.LogAppended(7, 2);
-        assertThat(StoredAnswer.store(appended, deflater)).hasSize(ResultCodec.encode(appended).length + 1);
+        ApplyResult large = new ApplyResult.KvWritten(new KvEntry("k", "\"" + "a".repeat(200_000) + "\"", 3));
+        for (ApplyResult answer : List.of(appended, large)) {
+            byte[] stored = StoredAnswer.store(answer, deflater);
+            assertThat(stored).hasSize(ResultCodec.encode(answer).length + 1);
+            assertThat(StoredAnswer.load(stored)).isEqualTo(answer);
+        }
     }
 
     @Test
