@@ -72,7 +72,7 @@ class RaftConsensusNode implements ConsensusNode, InboundMessages, SmartLifecycl
         this.status = new StatusPublisher(properties.nodeId(), properties.members(), transport, tickNanos * properties.electionTicks());
         RaftMetrics metrics = new RaftMetrics(registry);
         this.driver = new RaftDriver(properties.nodeId(), core, storage, stateMachine, transport, metrics, status, tickNanos,
-                properties.retainedEntries());
+                properties.retainedEntries(), RaftDriver.SNAPSHOT_EVERY_BYTES);
         registerGauges(registry);
         log.info("[{}] restored term {}, commit {}, {} log entries after snapshot {}", properties.nodeId(),
                 recovered.hardState().term(), recovered.hardState().commitIndex(), recovered.entries().size(),

@@ -46,7 +46,8 @@ class RaftDriverStopTest {
         RaftNode core = new RaftNode(new RaftConfig("n1", List.of("n1"), 10, 1, 64, 512, 1 << 20, 512 * 1024, true, true,
                 RandomGenerator.getDefault()), storage.hardState(), null, List.of());
         driver = new RaftDriver("n1", core, storage, new ReplicatedStateMachine(StateMachineSettings.DEFAULTS),
-                transport, new RaftMetrics(new SimpleMeterRegistry()), status, TimeUnit.MILLISECONDS.toNanos(10), 10_000);
+                transport, new RaftMetrics(new SimpleMeterRegistry()), status, TimeUnit.MILLISECONDS.toNanos(10), 10_000,
+                RaftDriver.SNAPSHOT_EVERY_BYTES);
         Thread loop = Thread.ofPlatform().name("raft-loop-test").start(driver);
         try {
             await("a leader of one").atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> propose("before").get(5, TimeUnit.SECONDS) != null);
