@@ -19,5 +19,5 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("twopc.coordinator")
 record CoordinatorProperties(@NotNull @DefaultValue("0s") Duration acknowledgementWait,
         @NotNull @DefaultValue("5s") Duration recoveryInterval,
-        @NotNull @DefaultValue("5m") Duration decisionRetention) {
+        @NotNull @DefaultValue("2m") Duration decisionRetention) {
 }
