@@ -18,7 +18,9 @@ public class DurableCommitsConfiguration {
     @Bean
     SyncingJpaTransactionManager transactionManager(DataSource dataSource,
             ObjectProvider<TransactionManagerCustomizers> customizers) {
-        SyncingJpaTransactionManager manager = new SyncingJpaTransactionManager(new H2FileSync(dataSource));
+        H2FileSync sync = new H2FileSync(dataSource);
+        sync.run(); // finds the database's store while the pool is idle: later syncs need no connection
+        SyncingJpaTransactionManager manager = new SyncingJpaTransactionManager(sync);
         customizers.ifAvailable(c -> c.customize(manager));
         return manager;
     }

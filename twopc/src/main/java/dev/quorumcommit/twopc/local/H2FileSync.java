@@ -20,10 +20,19 @@ import org.h2.mvstore.db.Store;
  * serializes and saves chunks on threads of its own), the statement finds nothing to write and forces the
  * file before that write is in it. So this waits for those writes first ({@link FileStore#executeFileStoreOperation}
  * drains them) and forces the file after. It reaches into H2's engine because H2 has no SQL for it.
+ * <p>
+ * The store is found once, through a connection, and kept: a sync must not wait for the pool. Every commit it
+ * syncs still holds its connection while it waits (Spring releases a transaction's connection only after its
+ * commit returns), so with as many commits waiting as the pool has connections, a sync that asked the pool for one
+ * waited its whole timeout (30 s), and every one of them failed: 200 orders at once did that. The services make
+ * their first sync at start-up, while the pool is idle ({@link DurableCommitsConfiguration}). A database that H2
+ * does not run in this process (a server's) is synced with {@code CHECKPOINT SYNC} through the pool, and has that
+ * limit.
  */
 final class H2FileSync implements Runnable {
 
     private final DataSource dataSource;
+    private volatile MVStore store;
 
     H2FileSync(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -31,20 +40,31 @@ final class H2FileSync implements Runnable {
 
     @Override
     public void run() {
+        MVStore known = store;
+        if (known == null || known.isClosed()) {
+            known = findStoreOrCheckpoint();
+            if (known == null) {
+                return; // not embedded: synced by CHECKPOINT SYNC
+            }
+            store = known;
+        }
+        FileStore<?> file = known.getFileStore();
+        if (file == null) {
+            return; // in memory: nothing to sync
+        }
+        known.commit();
+        file.executeFileStoreOperation(file::sync);
+    }
+
+    private MVStore findStoreOrCheckpoint() {
         try (Connection connection = dataSource.getConnection()) {
-            MVStore store = storeOf(connection);
-            if (store == null) {
+            MVStore found = storeOf(connection);
+            if (found == null) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("CHECKPOINT SYNC");
                 }
-                return;
             }
-            FileStore<?> file = store.getFileStore();
-            if (file == null) {
-                return; // in memory: nothing to sync
-            }
-            store.commit();
-            file.executeFileStoreOperation(file::sync);
+            return found;
         } catch (SQLException e) {
             throw new IllegalStateException("could not sync the database file", e);
         }

@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +44,33 @@ class H2FileSyncTest {
             sync.run();
 
             assertThat(rowsInACopyOf("db")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * The commits a sync covers hold their connections while they wait for it: with the pool's every connection so
+     * held, a sync that needed one of its own waited for the pool's timeout and failed them all.
+     */
+    @Test
+    void aSyncNeedsNoConnectionFromThePoolOnceItHasRun() throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:h2:file:" + dir.resolve("pooled"));
+        config.setUsername("sa");
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(250);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            H2FileSync sync = new H2FileSync(pool);
+            sync.run(); // at start-up, the pool idle
+            try (Connection theOnlyOne = pool.getConnection(); Statement statement = theOnlyOne.createStatement()) {
+                statement.execute("create table item (id int primary key)");
+                statement.execute("SET WRITE_DELAY 60000"); // nothing but the sync writes the file during the test
+                sync.run();
+                statement.executeUpdate("insert into item values (1)");
+
+                assertThatCode(sync::run).as("synced while its committer holds the pool's only connection")
+                        .doesNotThrowAnyException();
+                assertThat(rowsInACopyOf("pooled")).isEqualTo(1);
+            }
         }
     }
 
