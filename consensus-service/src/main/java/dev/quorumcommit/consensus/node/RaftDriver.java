@@ -332,7 +332,7 @@ final class RaftDriver implements Runnable {
     private void apply(List<Entry> committed) {
         for (Entry entry : committed) {
             ApplyResult result = stateMachine.apply(entry);
-            appliedBytesSinceSnapshot += entry.command() == null ? 0 : entry.command().length;
+            appliedBytesSinceSnapshot += entry.command().length;
             Pending pending = proposals.remove(entry.index());
             if (pending == null) {
                 continue;

@@ -1,6 +1,6 @@
 package dev.quorumcommit.consensus.statemachine;
 
-import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -23,6 +23,8 @@ final class StoredAnswer {
 
     private static final byte PLAIN = 0;
     private static final byte DEFLATED = 1;
+    /** The marker byte and the plain length. */
+    private static final int DEFLATED_HEADER = 1 + Integer.BYTES;
     /** Below this, deflate's own header and the length cost more than it saves. */
     private static final int WORTH_DEFLATING = 96;
     /**
@@ -38,16 +40,9 @@ final class StoredAnswer {
     static byte[] store(ApplyResult answer, Deflater deflater) {
         byte[] plain = ResultCodec.encode(answer);
         if (plain.length >= WORTH_DEFLATING && plain.length <= TOO_LARGE_TO_DEFLATE) {
-            byte[] deflated = deflate(plain, deflater);
-            if (deflated.length + 5 < plain.length + 1) {
-                byte[] stored = new byte[deflated.length + 5];
-                stored[0] = DEFLATED;
-                stored[1] = (byte) (plain.length >>> 24);
-                stored[2] = (byte) (plain.length >>> 16);
-                stored[3] = (byte) (plain.length >>> 8);
-                stored[4] = (byte) plain.length;
-                System.arraycopy(deflated, 0, stored, 5, deflated.length);
-                return stored;
+            byte[] deflated = deflatedIfSmaller(plain, deflater);
+            if (deflated != null) {
+                return deflated;
             }
         }
         byte[] stored = new byte[plain.length + 1];
@@ -61,9 +56,8 @@ final class StoredAnswer {
         if (stored.length > 0 && stored[0] == PLAIN) {
             return ResultCodec.decode(Arrays.copyOfRange(stored, 1, stored.length));
         }
-        if (stored.length > 5 && stored[0] == DEFLATED) {
-            int plainLength = (stored[1] & 0xff) << 24 | (stored[2] & 0xff) << 16 | (stored[3] & 0xff) << 8 | stored[4] & 0xff;
-            return ResultCodec.decode(inflate(stored, plainLength));
+        if (stored.length > DEFLATED_HEADER && stored[0] == DEFLATED) {
+            return ResultCodec.decode(inflate(stored, ByteBuffer.wrap(stored, 1, Integer.BYTES).getInt()));
         }
         throw new IllegalStateException("a stored answer of " + stored.length + " bytes that is neither plain nor deflated");
     }
@@ -72,16 +66,24 @@ final class StoredAnswer {
         return new Deflater(Deflater.BEST_SPEED, true);
     }
 
-    private static byte[] deflate(byte[] plain, Deflater deflater) {
+    /**
+     * {@link #DEFLATED}, the plain length and the deflate stream, written straight into one array no larger than
+     * the plain form would be; {@code null} if the stream does not fit in it, that is, if deflating saves nothing.
+     */
+    private static byte[] deflatedIfSmaller(byte[] plain, Deflater deflater) {
         deflater.reset();
         deflater.setInput(plain);
         deflater.finish();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 2 + 16);
-        byte[] buffer = new byte[Math.max(64, plain.length)];
+        byte[] stored = new byte[plain.length + 1];
+        ByteBuffer.wrap(stored).put(DEFLATED).putInt(plain.length);
+        int written = DEFLATED_HEADER;
         while (!deflater.finished()) {
-            out.write(buffer, 0, deflater.deflate(buffer));
+            if (written == stored.length) {
+                return null;
+            }
+            written += deflater.deflate(stored, written, stored.length - written);
         }
-        return out.toByteArray();
+        return written < stored.length ? Arrays.copyOf(stored, written) : null;
     }
 
     private static byte[] inflate(byte[] stored, int plainLength) {
@@ -90,7 +92,7 @@ final class StoredAnswer {
         }
         Inflater inflater = new Inflater(true);
         try {
-            inflater.setInput(stored, 5, stored.length - 5);
+            inflater.setInput(stored, DEFLATED_HEADER, stored.length - DEFLATED_HEADER);
             byte[] plain = new byte[plainLength];
             int filled = 0;
             while (filled < plainLength) {

@@ -51,6 +51,20 @@ class StoredAnswerTest {
         }
     }
 
+    /** A deflater that cannot shrink it (stored blocks add their headers): the answer is kept plain, not larger. */
+    @Test
+    void anAnswerThatDeflatingWouldNotShrinkIsKeptPlain() {
+        ApplyResult batch = decisions(9);
+        Deflater storing = new Deflater(Deflater.NO_COMPRESSION, true);
+        try {
+            byte[] stored = StoredAnswer.store(batch, storing);
+            assertThat(stored).hasSize(ResultCodec.encode(batch).length + 1);
+            assertThat(StoredAnswer.load(stored)).isEqualTo(batch);
+        } finally {
+            storing.end();
+        }
+    }
+
     @Test
     void bytesItDidNotMakeAreRefused() {
         byte[] stored = StoredAnswer.store(decisions(9), deflater);
