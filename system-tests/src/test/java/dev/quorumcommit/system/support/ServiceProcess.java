@@ -126,6 +126,25 @@ public final class ServiceProcess {
         Commands.run(Path.of("."), 10, "kill", "-" + signal, Long.toString(pid())).orFail("kill -" + signal + " " + name);
     }
 
+    /**
+     * Every thread of the running process, virtual ones too (jstack shows only those mounted on a carrier), written
+     * next to its log: what a test that failed on a process that stopped answering needs to say why.
+     */
+    public String threadDump() {
+        if (!alive()) {
+            return "(" + name + " is not running)";
+        }
+        Path jcmd = Path.of(JAVA).resolveSibling("jcmd");
+        Path dump = logFile.resolveSibling(name + "-threads-" + System.currentTimeMillis() + ".txt");
+        Commands.Result result = Commands.run(Path.of("."), 60, jcmd.toString(), Long.toString(pid()),
+                "Thread.dump_to_file", "-format=text", dump.toString());
+        try {
+            return result.exitCode() == 0 ? Files.readString(dump) : "(no thread dump: " + result.output() + ")";
+        } catch (IOException e) {
+            return "(no thread dump: " + e + ")";
+        }
+    }
+
     public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(logFile);

@@ -19,7 +19,8 @@ import dev.quorumcommit.system.support.ServiceProcess;
 /**
  * The whole system as five real processes on free ports, each with its own data under one temporary
  * folder, started with the contract's flags: three consensus nodes, inventory-service and
- * order-service. Logs stay in that folder; {@link #logs()} prints their tails when a test fails.
+ * order-service. Logs stay in that folder; {@link #logs()} prints their tails, and the two
+ * services' threads, when a test fails.
  */
 final class Cluster implements AutoCloseable {
 
@@ -113,6 +114,10 @@ final class Cluster implements AutoCloseable {
         for (ServiceProcess process : all()) {
             all.append("\n===== ").append(process.name()).append(" (last 60 lines) =====\n").append(process.logTail(60))
                     .append('\n');
+        }
+        // A service that stopped answering says why only in its threads.
+        for (ServiceProcess service : List.of(inventory, order)) {
+            all.append("\n===== ").append(service.name()).append(" (threads) =====\n").append(service.threadDump());
         }
         return all.toString();
     }
