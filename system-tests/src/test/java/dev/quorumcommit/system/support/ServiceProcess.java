@@ -128,20 +128,23 @@ public final class ServiceProcess {
 
     /**
      * Every thread of the running process, virtual ones too (jstack shows only those mounted on a carrier), written
-     * next to its log: what a test that failed on a process that stopped answering needs to say why.
+     * next to its log, and its heap: what a test that failed on a process that stopped answering needs to say why
+     * (blocked threads, or a heap so full that the collector runs all the time).
      */
-    public String threadDump() {
+    public String threadsAndHeap() {
         if (!alive()) {
             return "(" + name + " is not running)";
         }
-        Path jcmd = Path.of(JAVA).resolveSibling("jcmd");
+        String jcmd = Path.of(JAVA).resolveSibling("jcmd").toString();
         Path dump = logFile.resolveSibling(name + "-threads-" + System.currentTimeMillis() + ".txt");
-        Commands.Result result = Commands.run(Path.of("."), 60, jcmd.toString(), Long.toString(pid()),
-                "Thread.dump_to_file", "-format=text", dump.toString());
         try {
-            return result.exitCode() == 0 ? Files.readString(dump) : "(no thread dump: " + result.output() + ")";
-        } catch (IOException e) {
-            return "(no thread dump: " + e + ")";
+            String heap = Commands.run(Path.of("."), 60, jcmd, Long.toString(pid()), "GC.heap_info").output();
+            Commands.Result threads = Commands.run(Path.of("."), 60, jcmd, Long.toString(pid()),
+                    "Thread.dump_to_file", "-format=text", dump.toString());
+            return heap + "\n" + (threads.exitCode() == 0 ? Files.readString(dump) : threads.output());
+        } catch (IOException | AssertionError e) {
+            // Called while a test fails: its own failure must not be lost to this one.
+            return "(no threads or heap of " + name + ": " + e + ")";
         }
     }
 

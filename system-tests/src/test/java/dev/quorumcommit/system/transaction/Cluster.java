@@ -20,7 +20,7 @@ import dev.quorumcommit.system.support.ServiceProcess;
  * The whole system as five real processes on free ports, each with its own data under one temporary
  * folder, started with the contract's flags: three consensus nodes, inventory-service and
  * order-service. Logs stay in that folder; {@link #logs()} prints their tails, and the two
- * services' threads, when a test fails.
+ * services' heaps and threads, when a test fails.
  */
 final class Cluster implements AutoCloseable {
 
@@ -117,7 +117,7 @@ final class Cluster implements AutoCloseable {
         }
         // A service that stopped answering says why only in its threads.
         for (ServiceProcess service : List.of(inventory, order)) {
-            all.append("\n===== ").append(service.name()).append(" (threads) =====\n").append(service.threadDump());
+            all.append("\n===== ").append(service.name()).append(" (heap and threads) =====\n").append(service.threadsAndHeap());
         }
         return all.toString();
     }
