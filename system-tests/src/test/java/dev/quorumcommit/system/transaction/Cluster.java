@@ -112,8 +112,10 @@ final class Cluster implements AutoCloseable {
     String logs() {
         StringBuilder all = new StringBuilder();
         for (ServiceProcess process : all()) {
+            Http.Answer readiness = Http.getOnNewClient(process.url() + "/actuator/health/readiness");
             all.append("\n===== ").append(process.name()).append(" (last 60 lines) =====\n").append(process.logTail(60))
-                    .append('\n');
+                    .append("\n----- its readiness now, asked on a new connection: ").append(readiness.status()).append(' ')
+                    .append(readiness.body()).append('\n');
         }
         // A service that stopped answering says why only in its threads.
         for (ServiceProcess service : List.of(inventory, order)) {
