@@ -39,14 +39,7 @@ public final class Http {
      */
     public static Answer getOnNewClient(String url) {
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
-        } catch (IOException e) {
-            return new Answer(0, "", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            return send(client, HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build());
         }
     }
 
@@ -67,9 +60,12 @@ public final class Http {
 
     /** As {@link #send(HttpRequest.Builder)}, waiting up to timeout for the answer. */
     public static Answer send(HttpRequest.Builder request, Duration timeout) {
+        return send(CLIENT, request.timeout(timeout).build());
+    }
+
+    private static Answer send(HttpClient client, HttpRequest request) {
         try {
-            HttpResponse<String> response = CLIENT.send(request.timeout(timeout).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
         } catch (IOException e) {
             return new Answer(0, "", e.toString());
