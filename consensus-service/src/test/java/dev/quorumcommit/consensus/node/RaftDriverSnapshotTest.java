@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -16,9 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.quorumcommit.consensus.statemachine.ApplyResult;
-import dev.quorumcommit.consensus.statemachine.Command;
-import dev.quorumcommit.consensus.statemachine.CommandCodec;
 import dev.quorumcommit.consensus.storage.RaftStorage;
 
 /**
@@ -35,34 +31,21 @@ class RaftDriverSnapshotTest {
     @ParameterizedTest(name = "threshold {0} bytes")
     @ValueSource(longs = {64 * 1024, Long.MAX_VALUE})
     void aNodeSnapshotsByTheBytesItAppliedNotOnlyByTheirCount(long snapshotEveryBytes) throws Exception {
-        RaftStorage storage = RaftStorage.open(dir);
-        RaftDriver driver = OneMemberDriver.on(dir, storage, snapshotEveryBytes).driver();
-        Thread loop = Thread.ofPlatform().name("raft-loop-test").start(driver);
-        try {
+        try (RaftStorage storage = RaftStorage.open(dir);
+                OneMemberDriver node = OneMemberDriver.start(dir, storage, snapshotEveryBytes)) {
             await("a leader of one").atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                    .until(() -> propose(driver).get(5, TimeUnit.SECONDS) != null);
+                    .until(() -> node.propose(PAYLOAD).get(5, TimeUnit.SECONDS) != null);
             for (int i = 0; i < 40; i++) { // 160 KB of commands in 41 entries
-                propose(driver).get(5, TimeUnit.SECONDS);
+                node.propose(PAYLOAD).get(5, TimeUnit.SECONDS);
             }
             if (snapshotEveryBytes == Long.MAX_VALUE) {
                 // A snapshot the loop had started is finished before the loop ends: so none is on its way.
-                stop(driver, loop);
+                node.stop();
                 assertThat(snapshotFiles()).as("41 entries are far below the count").isEmpty();
             } else {
                 await("a snapshot on disk").atMost(Duration.ofSeconds(10))
-                        .until(() -> propose(driver).get(5, TimeUnit.SECONDS) != null && !snapshotFiles().isEmpty());
+                        .until(() -> node.propose(PAYLOAD).get(5, TimeUnit.SECONDS) != null && !snapshotFiles().isEmpty());
             }
-        } finally {
-            stop(driver, loop);
-            storage.close();
-        }
-    }
-
-    private static void stop(RaftDriver driver, Thread loop) throws InterruptedException {
-        if (loop.isAlive()) {
-            driver.submit(new RaftDriver.Event.Stop());
-            loop.join(10_000);
-            assertThat(loop.isAlive()).as("the driver's loop ended").isFalse();
         }
     }
 
@@ -70,13 +53,5 @@ class RaftDriverSnapshotTest {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".snap")).toList();
         }
-    }
-
-    private static CompletableFuture<ApplyResult> propose(RaftDriver driver) {
-        CompletableFuture<ApplyResult> result = new CompletableFuture<>();
-        driver.submit(new RaftDriver.Event.Propose(
-                CommandCodec.encode(new Command.AppendLog(PAYLOAD, null, System.currentTimeMillis())), result,
-                System.nanoTime()));
-        return result;
     }
 }

@@ -13,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.quorumcommit.consensus.statemachine.ApplyResult;
-import dev.quorumcommit.consensus.statemachine.Command;
-import dev.quorumcommit.consensus.statemachine.CommandCodec;
 import dev.quorumcommit.consensus.storage.RaftStorage;
 
 /** A one-member node on real storage whose disk fails under it: it stops, says why, and keeps nothing waiting. */
@@ -22,42 +20,27 @@ class RaftDriverStopTest {
 
     @TempDir
     Path dir;
-    private RaftDriver driver;
 
     @Test
     void aNodeWhoseStorageFailsAnswersEveryLaterRequestAtOnceInsteadOfQueueingIt() throws Exception {
         RaftStorage storage = RaftStorage.open(dir);
-        OneMemberDriver node = OneMemberDriver.on(dir, storage, RaftDriver.SNAPSHOT_EVERY_BYTES);
-        driver = node.driver();
-        StatusPublisher status = node.status();
-        Thread loop = Thread.ofPlatform().name("raft-loop-test").start(driver);
-        try {
-            await("a leader of one").atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> propose("before").get(5, TimeUnit.SECONDS) != null);
+        try (OneMemberDriver node = OneMemberDriver.start(dir, storage, RaftDriver.SNAPSHOT_EVERY_BYTES)) {
+            await("a leader of one").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> node.propose("\"before\"").get(5, TimeUnit.SECONDS) != null);
 
             storage.close(); // the disk is gone: the next append fails
             await("the loop stops on the failed append").atMost(Duration.ofSeconds(10)).until(() -> {
-                propose("during").exceptionally(e -> null);
-                return status.stoppedBy() != null;
+                node.propose("\"during\"").exceptionally(e -> null);
+                return node.status().stoppedBy() != null;
             });
 
-            CompletableFuture<ApplyResult> after = propose("after");
+            CompletableFuture<ApplyResult> after = node.propose("\"after\"");
             assertThat(after).as("answered at once, not left queued for its deadline").isCompletedExceptionally();
             try {
                 after.get();
             } catch (ExecutionException e) {
                 assertThat(e.getCause()).isInstanceOf(NodeUnavailableException.class).hasMessageContaining("n1 stopped");
             }
-        } finally {
-            driver.submit(new RaftDriver.Event.Stop());
-            loop.join(5_000);
         }
-    }
-
-    private CompletableFuture<ApplyResult> propose(String payload) {
-        CompletableFuture<ApplyResult> result = new CompletableFuture<>();
-        driver.submit(new RaftDriver.Event.Propose(
-                CommandCodec.encode(new Command.AppendLog("\"" + payload + "\"", null, System.currentTimeMillis())), result,
-                System.nanoTime()));
-        return result;
     }
 }
