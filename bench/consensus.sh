@@ -35,6 +35,7 @@ trap cleanup EXIT INT TERM
 
 echo "== machine: $(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MB, $(uname -r), $("$java" -version 2>&1 | head -1)"
 echo "== load before: $(load)   work dir: $work"
+echo "== machine speed before: $(machine_speed)"
 
 # ---------------------------------------------------------------- consensus-service
 log "starting consensus b1..b3 on $(cport 1)-$(cport 3)"
@@ -172,3 +173,4 @@ for c in "${conns[@]}"; do
 done
 ((${#gaps[@]})) && echo "failover gap: median ${median} ms, max ${sorted[n - 1]} ms over $n kills"
 echo "== load after: $(load)"
+echo "== machine speed after: $(machine_speed)"

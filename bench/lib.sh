@@ -26,6 +26,16 @@ extra_pids=()
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+# How fast this machine is at the moment, apart from the project: on shared vCPUs one build's figures moved by half
+# within an hour (docs/BENCHMARKS.md), so runs compare only when these lines are alike. One core hashing 256 MB,
+# and 200 writes of 4 KB each synced to the work dir's disk (dd oflag=dsync), as a commit is.
+machine_speed() {
+  local TIMEFORMAT=%R hash_s sync_s
+  hash_s=$( { time head -c 268435456 /dev/zero | sha256sum >/dev/null; } 2>&1 )
+  sync_s=$(dd if=/dev/zero of="$work/sync-probe" bs=4k count=200 oflag=dsync 2>&1 | awk '/copied/ { print $(NF-3) }')
+  rm -f "$work/sync-probe"
+  echo "sha256 of 256 MB on one core ${hash_s} s, a synced 4 KB write $(awk -v s="$sync_s" 'BEGIN { printf "%.2f", s * 1000 / 200 }') ms"
+}
 
 require_jars() {
   for s in "$@"; do

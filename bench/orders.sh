@@ -51,6 +51,7 @@ start_service() { # name port jar args...
 
 echo "== machine: $(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MB, $(uname -r), $("$java" -version 2>&1 | head -1)"
 echo "== load before: $(load)   work dir: $work"
+echo "== machine speed before: $(machine_speed)"
 log "starting consensus b1..b3, inventory-service :$inventory_port, order-service :$order_port"
 for i in 1 2 3; do start_node "$i"; done
 start_service inventory "$inventory_port" inventory-service \
@@ -180,3 +181,4 @@ for result in "${results[@]}"; do
   printf '   c=%-3s %8s orders/s  p50 %8s ms  p99 %8s ms  non-201 %s\n' "$c" "$(kv rps "$r")" "$(kv p50_ms "$r")" "$(kv p99_ms "$r")" "$(kv non2xx "$r")"
 done
 echo "== load after: $(load)"
+echo "== machine speed after: $(machine_speed)"
