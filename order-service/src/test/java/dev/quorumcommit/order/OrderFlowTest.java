@@ -88,6 +88,7 @@ class OrderFlowTest {
     void reset() {
         inventory.down = false;
         inventory.prepareMillis = 0;
+        inventory.votesNameTxId = null;
         register.setAvailable(true);
         breakers.circuitBreaker("inventory").reset();
     }
@@ -161,6 +162,24 @@ class OrderFlowTest {
     void anUnknownSkuIsRejectedSayingSo() throws Exception {
         JsonNode order = order("{\"sku\":\"NO-SUCH\",\"quantity\":1}", 409, null);
         assertThat(order.get("reason").asString()).contains("unknown SKU 'NO-SUCH'");
+    }
+
+    @Test
+    void aYesThatNamesAnotherTransactionIsNotTakenAsAYesAndWhatItHeldIsReturned() throws Exception {
+        String sku = sku(5);
+        inventory.votesNameTxId = "tx-of-someone-else";
+
+        JsonNode order = order("{\"sku\":\"" + sku + "\",\"quantity\":2}", 409, null);
+
+        String txId = order.get("txId").asString();
+        assertThat(order.get("status").asString()).isEqualTo("REJECTED");
+        assertThat(order.get("reason").asString()).contains("answered for tx-of-someone-else where " + txId + " was asked");
+        assertThat(register.read(txId)).contains(Decision.ABORT);
+        // inventory did reserve for this transaction, though its answer named another: the abort returns the units.
+        await("inventory's abort, in the background").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(inventory.calls).contains("prepare " + txId, "abort " + txId));
+        assertThat(inventory.available.get(sku)).isEqualTo(5);
+        assertThat(inventory.reserved.get(sku)).isZero();
     }
 
     @Test

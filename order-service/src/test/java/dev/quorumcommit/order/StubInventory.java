@@ -30,6 +30,8 @@ final class StubInventory implements AutoCloseable {
     volatile boolean down;
     /** How long each prepare holds the stub, which answers one call at a time as a SKU's row lock would. */
     volatile long prepareMillis;
+    /** When set, every vote of a batch names this transaction instead of the one asked: answers mixed up on the way. */
+    volatile String votesNameTxId;
 
     StubInventory() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -81,7 +83,7 @@ final class StubInventory implements AutoCloseable {
             String op = prepares ? "prepare" : item.get("decision").asString().equals("COMMIT") ? "commit" : "abort";
             calls.add(op + " " + txId);
             if (!down) {
-                answers.add(prepares ? prepare(txId, item.get("sku").asString(), item.get("quantity").asInt())
+                answers.add(prepares ? mixedUp(prepare(txId, item.get("sku").asString(), item.get("quantity").asInt()), txId)
                         : decide(op, txId).replace("{", "{\"status\":200,"));
             }
         }
@@ -90,6 +92,11 @@ final class StubInventory implements AutoCloseable {
             return;
         }
         send(exchange, 200, "{\"" + (prepares ? "votes" : "results") + "\":[" + String.join(",", answers) + "]}");
+    }
+
+    private String mixedUp(String vote, String txId) {
+        String other = votesNameTxId;
+        return other == null ? vote : vote.replace("\"txId\":\"" + txId + "\"", "\"txId\":\"" + other + "\"");
     }
 
     private String prepare(String txId, String sku, int quantity) {
