@@ -79,12 +79,10 @@ final class SegmentedLog implements AutoCloseable {
                     repairs.add("cut the zeros written ahead after the records of " + file.getFileName());
                 } else if (scan.damaged()) {
                     if (!last) {
-                        throw new CorruptStorageException("segment " + file + " is damaged at offset " + scan.badOffset() + " (" + scan.badReason()
-                                + ") but it is not the last segment, so this is not a torn write; refusing to start rather than lose the entries after it");
+                        throw notATornWrite(file, scan, "it is not the last segment");
                     }
                     if (scan.intactAfter()) {
-                        throw new CorruptStorageException("segment " + file + " is damaged at offset " + scan.badOffset() + " (" + scan.badReason()
-                                + ") but an intact record follows it, so this is not a torn write; refusing to start rather than lose the entries after it");
+                        throw notATornWrite(file, scan, "an intact record follows it");
                     }
                     LogSegment segment = scan.segment();
                     long size = Files.size(file);
@@ -276,6 +274,13 @@ final class SegmentedLog implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** A damaged record that a crash in the middle of a write cannot explain: starting would drop what follows it. */
+    private static CorruptStorageException notATornWrite(Path file, LogSegment.Scan scan, String because) {
+        return new CorruptStorageException("segment " + file + " is damaged at offset " + scan.badOffset() + " ("
+                + scan.badReason() + ") but " + because + ", so this is not a torn write; refusing to start rather than lose"
+                + " the entries after it");
     }
 
     private static List<Path> segmentFiles(Path dir) throws IOException {
