@@ -105,6 +105,16 @@ class JpaTransactionLog implements TransactionLog {
         }
     }
 
+    /** Only a record that is finished, and only if its flag says otherwise: normally this changes nothing. */
+    @Override
+    @Transactional
+    public boolean markFinished(String txId) {
+        return entities.createNativeQuery("update tx_record set finished = true where tx_id = ?1 and not finished"
+                        + " and decision is not null and not exists ("
+                        + "select 1 from tx_participant p where p.tx_id = ?1 and not p.acknowledged)")
+                .setParameter(1, txId).executeUpdate() == 1;
+    }
+
     @Override
     @Transactional(readOnly = true)
     public Optional<TxRecord> find(String txId) {

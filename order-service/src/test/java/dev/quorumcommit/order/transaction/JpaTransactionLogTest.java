@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
 import dev.quorumcommit.order.InMemoryRegister;
@@ -34,6 +35,8 @@ class JpaTransactionLogTest {
 
     @Autowired
     JpaTransactionLog log;
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void acknowledgementsRecordedAtTheSameMomentLeaveTheTransactionFinished() throws Exception {
@@ -57,6 +60,27 @@ class JpaTransactionLogTest {
             assertThat(log.find(txId)).get().extracting(TxRecord::finished).isEqualTo(true);
             assertThat(log.unfinishedIds()).as("round %d", round).doesNotContain(txId);
         }
+    }
+
+    @Test
+    void aFinishedTransactionWhoseFlagStayedBehindIsMarkedFinishedAndNoOtherIs() {
+        // Seen once in a system test: both acknowledgements recorded, the decision too, and the flag still false, so
+        // the transaction was listed as unfinished for good and held every decision after it in consensus.
+        String behind = UUID.randomUUID().toString();
+        log.begin(behind, List.of("inventory", "order"), Instant.now());
+        log.recordDecision(behind, Decision.COMMIT, Instant.now(), List.of("order"));
+        log.recordAcknowledged(behind, "inventory");
+        jdbc.update("update tx_record set finished = false where tx_id = ?", behind);
+        String owed = UUID.randomUUID().toString();
+        log.begin(owed, List.of("inventory", "order"), Instant.now());
+        log.recordDecision(owed, Decision.COMMIT, Instant.now(), List.of("order"));
+        assertThat(log.unfinishedIds()).contains(behind, owed);
+
+        assertThat(log.markFinished(behind)).isTrue();
+        assertThat(log.markFinished(behind)).as("a second time changes nothing").isFalse();
+        assertThat(log.markFinished(owed)).as("inventory has not acknowledged").isFalse();
+
+        assertThat(log.unfinishedIds()).contains(owed).doesNotContain(behind);
     }
 
     @Test

@@ -39,6 +39,17 @@ public interface TransactionLog {
     List<String> unfinishedIds();
 
     /**
+     * For a log that keeps "finished" apart from the record it follows from (a column, an index): marks the
+     * transaction finished there if its record is, and says whether that changed anything. Recovery calls it for a
+     * transaction {@link #unfinishedIds()} listed whose record it then found finished: a list that stayed behind its
+     * record would hold the transaction, and every decision after it that is forgotten in order, for good. A log
+     * that derives the list from the records has nothing to mark.
+     */
+    default boolean markFinished(String txId) {
+        return false;
+    }
+
+    /**
      * Runs work as one local transaction of the log's database: everything it records, and whatever a
      * {@link Branch#local local} participant writes in the same database, is durable together when this
      * returns, or none of it is. The coordinator uses it to record a transaction together with its local
