@@ -60,43 +60,29 @@ class JpaTransactionLog implements TransactionLog {
     }
 
     /**
-     * The first decision recorded stays: the register never changes it, so neither does the log. Locks the row
-     * first, for the reason {@link #recordAcknowledged} gives: recovery may record the acknowledgements of a
-     * decision it read from the register while this records it, and "finished" must see both. The participants
-     * that applied the decision in this local transaction are marked under that same lock, so the record is
-     * written once, not once for the decision and again for each acknowledgement.
+     * The first decision recorded stays: the register never changes it, so neither does the log. The participants
+     * that applied the decision in this local transaction are marked with it, in the same write.
      */
     @Override
     @Transactional
     public void recordDecision(String txId, Decision decision, Instant decidedAt, Collection<String> appliedBy) {
-        lockRecord(txId);
-        appliedBy.forEach(participant -> markAcknowledged(txId, participant));
-        entities.createNativeQuery("update tx_record set decision = coalesce(decision, ?1),"
-                        + " decided_at = coalesce(decided_at, ?2), finished = not exists ("
-                        + "select 1 from tx_participant p where p.tx_id = ?3 and not p.acknowledged) where tx_id = ?3")
+        int updated = entities.createNativeQuery("update tx_record set decision = coalesce(decision, ?1),"
+                        + " decided_at = coalesce(decided_at, ?2) where tx_id = ?3")
                 .setParameter(1, decision.name()).setParameter(2, decidedAt).setParameter(3, txId).executeUpdate();
+        if (updated != 1) {
+            throw new IllegalStateException("no transaction record " + txId);
+        }
+        appliedBy.forEach(participant -> recordAcknowledged(txId, participant));
     }
 
     /**
-     * Three plain statements, no entity graph: the background acknowledgement of every order was a whole local
-     * transaction of locking finds, a refresh and dirty checks (14 % of order-service's CPU in a profile).
-     * <p>
-     * Phase two may acknowledge both participants at once, in two local transactions. Each first locks the
-     * record's row, so the second waits for the first to commit; "finished" is then computed by a statement
-     * that starts after the wait and so sees the other's flag (read committed). Computed from a stale view,
-     * it stayed false for good, and recovery delivered the decision again every pass, forever.
+     * One plain statement, no entity graph: the background acknowledgement of every order was a whole local
+     * transaction of locking finds, a refresh and dirty checks (14 % of order-service's CPU in a profile). Nothing
+     * else to update: whether the transaction is finished is read from these rows ({@link #unfinishedIds}).
      */
     @Override
     @Transactional
     public void recordAcknowledged(String txId, String participant) {
-        lockRecord(txId);
-        markAcknowledged(txId, participant);
-        entities.createNativeQuery("update tx_record set finished = (decision is not null and not exists ("
-                        + "select 1 from tx_participant p where p.tx_id = ?1 and not p.acknowledged)) where tx_id = ?1")
-                .setParameter(1, txId).executeUpdate();
-    }
-
-    private void markAcknowledged(String txId, String participant) {
         int updated = entities.createNativeQuery(
                         "update tx_participant set acknowledged = true where tx_id = ?1 and name = ?2")
                 .setParameter(1, txId).setParameter(2, participant).executeUpdate();
@@ -105,41 +91,30 @@ class JpaTransactionLog implements TransactionLog {
         }
     }
 
-    /** Only a record that is finished, and only if its flag says otherwise: normally this changes nothing. */
-    @Override
-    @Transactional
-    public boolean markFinished(String txId) {
-        return entities.createNativeQuery("update tx_record set finished = true where tx_id = ?1 and not finished"
-                        + " and decision is not null and not exists ("
-                        + "select 1 from tx_participant p where p.tx_id = ?1 and not p.acknowledged)")
-                .setParameter(1, txId).executeUpdate() == 1;
-    }
-
     @Override
     @Transactional(readOnly = true)
     public Optional<TxRecord> find(String txId) {
         return Optional.ofNullable(entities.find(TxRecordRow.class, txId)).map(TxRecordRow::record);
     }
 
+    /**
+     * Read from the rows "finished" follows from, not from a copy of it kept beside them: undecided records, and
+     * records with a participant still owed the decision, each found through its index (V4's migration says why).
+     */
     @Override
     @Transactional(readOnly = true)
     public List<String> unfinishedIds() {
-        return entities.createQuery("select r.txId from TxRecordRow r where r.finished = false order by r.startedAt",
-                String.class).getResultList();
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entities.createNativeQuery("select r.tx_id, r.started_at from tx_record r"
+                        + " where r.decision is null union select r.tx_id, r.started_at from tx_participant p"
+                        + " join tx_record r on r.tx_id = p.tx_id where p.acknowledged = false order by 2")
+                .getResultList();
+        return rows.stream().map(row -> (String) row[0]).toList();
     }
 
     @Transactional(readOnly = true)
     long countUndecided() {
         return entities.createQuery("select count(r) from TxRecordRow r where r.decision is null", Long.class)
                 .getSingleResult();
-    }
-
-    /** Locks the record's row like a select for update, but H2 caches an update's plan and never a for update's. */
-    private void lockRecord(String txId) {
-        int locked = entities.createNativeQuery("update tx_record set finished = finished where tx_id = ?1")
-                .setParameter(1, txId).executeUpdate();
-        if (locked != 1) {
-            throw new IllegalStateException("no transaction record " + txId);
-        }
     }
 }

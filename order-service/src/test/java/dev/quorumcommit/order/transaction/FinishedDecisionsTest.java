@@ -95,6 +95,25 @@ class FinishedDecisionsTest {
     }
 
     @Test
+    void anUndecidedTransactionStopsThePassUntilItIsDecidedAndAcknowledged() {
+        long tenMinutesAgo = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
+        String undecided = versionSevenId(tenMinutesAgo);
+        log.begin(undecided, List.of("inventory", "order"), Instant.ofEpochMilli(tenMinutesAgo));
+        register.decide(undecided, Decision.ABORT); // decided in consensus, say by a participant's termination
+        String finishedAfterIt = transaction(tenMinutesAgo + 1, Instant.ofEpochMilli(tenMinutesAgo), true);
+
+        assertThat(finishedDecisions.forget()).isZero();
+        assertThat(register.read(undecided)).contains(Decision.ABORT); // recovery is still to read it
+        assertThat(register.read(finishedAfterIt)).contains(Decision.COMMIT);
+
+        log.recordDecision(undecided, Decision.ABORT, Instant.ofEpochMilli(tenMinutesAgo), List.of("order"));
+        log.recordAcknowledged(undecided, "inventory");
+        assertThat(finishedDecisions.forget()).isEqualTo(2);
+        assertThat(register.read(undecided)).isEmpty();
+        assertThat(register.read(finishedAfterIt)).isEmpty();
+    }
+
+    @Test
     void aPassThatCannotReachConsensusMovesNothingAndTheNextOneForgets() {
         long twentyMinutesAgo = System.currentTimeMillis() - Duration.ofMinutes(20).toMillis();
         String finished = transaction(twentyMinutesAgo, Instant.ofEpochMilli(twentyMinutesAgo), true);

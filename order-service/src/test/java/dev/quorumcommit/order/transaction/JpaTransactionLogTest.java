@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
 import dev.quorumcommit.order.InMemoryRegister;
@@ -35,14 +34,12 @@ class JpaTransactionLogTest {
 
     @Autowired
     JpaTransactionLog log;
-    @Autowired
-    JdbcTemplate jdbc;
 
     @Test
     void acknowledgementsRecordedAtTheSameMomentLeaveTheTransactionFinished() throws Exception {
         // Phase two delivers to both participants in parallel, so their acknowledgements are recorded in two
-        // local transactions at once; a stale view of the other's flag left "finished" false for good, and
-        // recovery delivered the decision again every pass, forever.
+        // local transactions at once; when "finished" was a flag each computed, a stale view of the other's left
+        // it false for good, and recovery delivered the decision again every pass, forever.
         for (int round = 0; round < 30; round++) {
             String txId = UUID.randomUUID().toString();
             log.begin(txId, List.of("inventory", "order"), Instant.now());
@@ -60,27 +57,6 @@ class JpaTransactionLogTest {
             assertThat(log.find(txId)).get().extracting(TxRecord::finished).isEqualTo(true);
             assertThat(log.unfinishedIds()).as("round %d", round).doesNotContain(txId);
         }
-    }
-
-    @Test
-    void aFinishedTransactionWhoseFlagStayedBehindIsMarkedFinishedAndNoOtherIs() {
-        // Seen once in a system test: both acknowledgements recorded, the decision too, and the flag still false, so
-        // the transaction was listed as unfinished for good and held every decision after it in consensus.
-        String behind = UUID.randomUUID().toString();
-        log.begin(behind, List.of("inventory", "order"), Instant.now());
-        log.recordDecision(behind, Decision.COMMIT, Instant.now(), List.of("order"));
-        log.recordAcknowledged(behind, "inventory");
-        jdbc.update("update tx_record set finished = false where tx_id = ?", behind);
-        String owed = UUID.randomUUID().toString();
-        log.begin(owed, List.of("inventory", "order"), Instant.now());
-        log.recordDecision(owed, Decision.COMMIT, Instant.now(), List.of("order"));
-        assertThat(log.unfinishedIds()).contains(behind, owed);
-
-        assertThat(log.markFinished(behind)).isTrue();
-        assertThat(log.markFinished(behind)).as("a second time changes nothing").isFalse();
-        assertThat(log.markFinished(owed)).as("inventory has not acknowledged").isFalse();
-
-        assertThat(log.unfinishedIds()).contains(owed).doesNotContain(behind);
     }
 
     @Test
@@ -169,7 +145,7 @@ class JpaTransactionLogTest {
     @Test
     void aDecisionRecordedWhileItsAcknowledgementsAreLeavesTheTransactionFinished() throws Exception {
         // Recovery may record acknowledgements of a decision it read from the register while the decision is being
-        // recorded: whichever commits last must see the others, or "finished" stays false for good.
+        // recorded: once all are in, the transaction must no longer be listed, whichever committed last.
         for (int round = 0; round < 30; round++) {
             String txId = UUID.randomUUID().toString();
             log.begin(txId, List.of("inventory", "order"), Instant.now());

@@ -51,14 +51,7 @@ public class CoordinatorRecovery {
             // coordinator never writes it again, so the record read now is its last word. Finishing it as listed
             // read the register, counted the outcome a second time and delivered the decision again.
             Optional<TxRecord> current = transactions.find(txId);
-            if (current.isEmpty()) {
-                continue;
-            }
-            if (current.get().finished()) {
-                if (transactions.markFinished(txId)) {
-                    log.warn("transaction {} was listed as unfinished, though decided and acknowledged by every participant;"
-                            + " marked finished", txId);
-                }
+            if (current.isEmpty() || current.get().finished()) {
                 continue;
             }
             TxRecord tx = current.get();

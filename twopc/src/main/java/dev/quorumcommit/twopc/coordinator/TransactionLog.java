@@ -34,20 +34,11 @@ public interface TransactionLog {
 
     /**
      * The ids of every transaction not yet {@link TxRecord#finished() finished}, oldest first. Ids only: by the
-     * time a caller takes one up, the transaction may have moved on, so it reads the record then.
+     * time a caller takes one up, the transaction may have moved on, so it reads the record then. Best read from
+     * the records themselves (undecided, or owed an acknowledgement) rather than from a "finished" mark kept beside
+     * them: a mark that once stayed behind its record lists the transaction for good.
      */
     List<String> unfinishedIds();
-
-    /**
-     * For a log that keeps "finished" apart from the record it follows from (a column, an index): marks the
-     * transaction finished there if its record is, and says whether that changed anything. Recovery calls it for a
-     * transaction {@link #unfinishedIds()} listed whose record it then found finished: a list that stayed behind its
-     * record would hold the transaction, and every decision after it that is forgotten in order, for good. A log
-     * that derives the list from the records has nothing to mark.
-     */
-    default boolean markFinished(String txId) {
-        return false;
-    }
 
     /**
      * Runs work as one local transaction of the log's database: everything it records, and whatever a
