@@ -106,9 +106,8 @@ class FinishedDecisions {
 
     private Batch nextBatch(String after, String before, Instant cutoff) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entities.createNativeQuery("select r.tx_id, r.decided_at < ?3 and not exists ("
-                        + "select 1 from tx_participant p where p.tx_id = r.tx_id and p.acknowledged = false)"
-                        + " from tx_record r where r.tx_id > ?1 and r.tx_id < ?2 order by r.tx_id limit ?4")
+        List<Object[]> rows = entities.createNativeQuery("select tx_id, finished and decided_at < ?3 from tx_record"
+                        + " where tx_id > ?1 and tx_id < ?2 order by tx_id limit ?4")
                 .setParameter(1, after).setParameter(2, before).setParameter(3, cutoff).setParameter(4, BATCH)
                 .getResultList();
         List<String> txIds = new ArrayList<>(rows.size());

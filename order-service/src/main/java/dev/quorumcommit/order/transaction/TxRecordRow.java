@@ -27,6 +27,7 @@ class TxRecordRow {
     private Decision decision;
     private Instant startedAt;
     private Instant decidedAt;
+    private boolean finished;
     @OneToMany(mappedBy = "record", cascade = CascadeType.ALL, fetch = FetchType.EAGER)
     @OrderBy("position")
     private List<TxParticipantRow> participants = new ArrayList<>();

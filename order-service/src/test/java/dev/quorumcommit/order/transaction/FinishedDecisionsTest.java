@@ -83,6 +83,7 @@ class FinishedDecisionsTest {
         assertThat(through()).isEqualTo(finishedFirst);
 
         log.recordAcknowledged(unfinished, "inventory");
+        log.markFinished(unfinished);
         assertThat(finishedDecisions.forget()).isEqualTo(2);
         assertThat(register.read(unfinished)).isEmpty();
         assertThat(register.read(finishedAfterIt)).isEmpty();
@@ -108,6 +109,7 @@ class FinishedDecisionsTest {
 
         log.recordDecision(undecided, Decision.ABORT, Instant.ofEpochMilli(tenMinutesAgo), List.of("order"));
         log.recordAcknowledged(undecided, "inventory");
+        log.markFinished(undecided);
         assertThat(finishedDecisions.forget()).isEqualTo(2);
         assertThat(register.read(undecided)).isEmpty();
         assertThat(register.read(finishedAfterIt)).isEmpty();
@@ -148,6 +150,7 @@ class FinishedDecisionsTest {
         log.recordDecision(txId, Decision.COMMIT, decidedAt, List.of("order"));
         if (finished) {
             log.recordAcknowledged(txId, "inventory");
+            log.markFinished(txId);
         }
         return txId;
     }

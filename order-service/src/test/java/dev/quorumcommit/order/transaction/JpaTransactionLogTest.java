@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
 import dev.quorumcommit.order.InMemoryRegister;
@@ -34,12 +35,13 @@ class JpaTransactionLogTest {
 
     @Autowired
     JpaTransactionLog log;
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
-    void acknowledgementsRecordedAtTheSameMomentLeaveTheTransactionFinished() throws Exception {
+    void acknowledgementsRecordedAtTheSameMomentAreBothThereForTheMarkThatFollows() throws Exception {
         // Phase two delivers to both participants in parallel, so their acknowledgements are recorded in two
-        // local transactions at once; when "finished" was a flag each computed, a stale view of the other's left
-        // it false for good, and recovery delivered the decision again every pass, forever.
+        // local transactions at once; the delivery marks the transaction finished once both returned.
         for (int round = 0; round < 30; round++) {
             String txId = UUID.randomUUID().toString();
             log.begin(txId, List.of("inventory", "order"), Instant.now());
@@ -55,8 +57,34 @@ class JpaTransactionLogTest {
                 }
             }
             assertThat(log.find(txId)).get().extracting(TxRecord::finished).isEqualTo(true);
+            assertThat(log.markFinished(txId)).as("round %d", round).isTrue();
             assertThat(log.unfinishedIds()).as("round %d", round).doesNotContain(txId);
         }
+    }
+
+    @Test
+    void onlyATransactionDecidedAndAcknowledgedByEveryParticipantIsMarkedFinishedAndOnlyOnce() {
+        String done = UUID.randomUUID().toString();
+        log.begin(done, List.of("inventory", "order"), Instant.now());
+        log.recordDecision(done, Decision.COMMIT, Instant.now(), List.of("order"));
+        log.recordAcknowledged(done, "inventory");
+        String owed = UUID.randomUUID().toString();
+        log.begin(owed, List.of("inventory", "order"), Instant.now());
+        log.recordDecision(owed, Decision.COMMIT, Instant.now(), List.of("order"));
+        String undecided = UUID.randomUUID().toString();
+        log.begin(undecided, List.of("inventory", "order"), Instant.now());
+        log.recordAcknowledged(undecided, "inventory");
+        log.recordAcknowledged(undecided, "order");
+        assertThat(log.unfinishedIds()).as("listed until marked").contains(done, owed, undecided);
+
+        assertThat(log.markFinished(done)).isTrue();
+        assertThat(log.markFinished(done)).as("a second time changes nothing").isFalse();
+        assertThat(log.markFinished(owed)).as("inventory has not acknowledged").isFalse();
+        assertThat(log.markFinished(undecided)).as("no decision recorded").isFalse();
+
+        assertThat(log.unfinishedIds()).contains(owed, undecided).doesNotContain(done);
+        assertThat(jdbc.queryForObject("select count(*) from tx_record where finished and tx_id in (?, ?)", Long.class,
+                owed, undecided)).isZero();
     }
 
     @Test
@@ -99,7 +127,7 @@ class JpaTransactionLogTest {
 
         log.recordDecision(txId, Decision.COMMIT, Instant.now(), List.of());
 
-        // The flag recovery selects by, not just what a record computes from its rows.
+        assertThat(log.markFinished(txId)).isTrue();
         assertThat(log.unfinishedIds()).doesNotContain(txId);
     }
 
@@ -117,6 +145,7 @@ class JpaTransactionLogTest {
 
         log.recordAcknowledged(txId, "inventory");
 
+        assertThat(log.markFinished(txId)).isTrue();
         assertThat(log.unfinishedIds()).doesNotContain(txId);
     }
 
@@ -145,7 +174,7 @@ class JpaTransactionLogTest {
     @Test
     void aDecisionRecordedWhileItsAcknowledgementsAreLeavesTheTransactionFinished() throws Exception {
         // Recovery may record acknowledgements of a decision it read from the register while the decision is being
-        // recorded: once all are in, the transaction must no longer be listed, whichever committed last.
+        // recorded: once all have returned, the record is finished, and the mark that follows sees it.
         for (int round = 0; round < 30; round++) {
             String txId = UUID.randomUUID().toString();
             log.begin(txId, List.of("inventory", "order"), Instant.now());
@@ -170,6 +199,7 @@ class JpaTransactionLogTest {
                     write.get();
                 }
             }
+            assertThat(log.markFinished(txId)).as("round %d", round).isTrue();
             assertThat(log.unfinishedIds()).as("round %d", round).doesNotContain(txId);
         }
     }

@@ -51,7 +51,15 @@ public class CoordinatorRecovery {
             // coordinator never writes it again, so the record read now is its last word. Finishing it as listed
             // read the register, counted the outcome a second time and delivered the decision again.
             Optional<TxRecord> current = transactions.find(txId);
-            if (current.isEmpty() || current.get().finished()) {
+            if (current.isEmpty()) {
+                continue;
+            }
+            if (current.get().finished()) {
+                // Its last acknowledgement was recorded, and then the process stopped (or the mark failed) before
+                // it was marked: nothing is owed, only the mark.
+                if (transactions.markFinished(txId)) {
+                    log.info("transaction {}: every participant had acknowledged its decision; marked finished", txId);
+                }
                 continue;
             }
             TxRecord tx = current.get();

@@ -1,6 +1,7 @@
 package dev.quorumcommit.twopc.coordinator;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -36,19 +37,27 @@ public class DecisionDelivery {
         this.executor = executor;
     }
 
-    /** Completes with true once every named participant acknowledged, false if any is still owed the decision. */
+    /**
+     * Completes with true once every named participant acknowledged, false if any is still owed the decision.
+     * Once all have, the transaction is {@link TransactionLog#markFinished marked finished}, if its record is (a
+     * local participant may still be owed it): with a single participant, in the local transaction that records
+     * its acknowledgement; with more, after all of theirs are durable.
+     */
     public CompletableFuture<Boolean> deliver(String txId, Decision decision, Collection<String> participants) {
-        CompletableFuture<?>[] each = participants.stream()
-                .map(name -> CompletableFuture.supplyAsync(() -> deliverOne(txId, decision, name), executor))
-                .toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(each).thenApply(done -> {
-            for (CompletableFuture<?> f : each) {
-                if (!Boolean.TRUE.equals(f.join())) {
-                    return false;
-                }
+        if (participants.size() == 1) {
+            String only = participants.iterator().next();
+            return CompletableFuture.supplyAsync(() -> deliverOne(txId, decision, only, true), executor);
+        }
+        List<CompletableFuture<Boolean>> each = participants.stream()
+                .map(name -> CompletableFuture.supplyAsync(() -> deliverOne(txId, decision, name, false), executor))
+                .toList();
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApplyAsync(done -> {
+            if (!each.stream().allMatch(CompletableFuture::join)) {
+                return false;
             }
+            markFinished(txId);
             return true;
-        });
+        }, executor);
     }
 
     /**
@@ -69,7 +78,19 @@ public class DecisionDelivery {
         }
     }
 
-    private boolean deliverOne(String txId, Decision decision, String name) {
+    private void markFinished(String txId) {
+        try {
+            transactions.atomically(() -> transactions.markFinished(txId));
+        } catch (RuntimeException e) {
+            MDC.put("txId", txId);
+            log.warn("every participant acknowledged, but the transaction could not be marked finished; recovery will: {}",
+                    e.toString());
+            MDC.remove("txId");
+        }
+    }
+
+    /** @param last whether this is the only participant delivered to, whose acknowledgement finishes the delivery */
+    private boolean deliverOne(String txId, Decision decision, String name, boolean last) {
         MDC.put("txId", txId);
         try {
             ParticipantChannel channel = channels.get(name);
@@ -86,6 +107,9 @@ public class DecisionDelivery {
             });
             transactions.atomically(() -> {
                 transactions.recordAcknowledged(txId, name);
+                if (last) {
+                    transactions.markFinished(txId);
+                }
                 return null;
             });
             return true;

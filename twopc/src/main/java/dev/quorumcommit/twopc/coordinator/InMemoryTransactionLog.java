@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -17,6 +18,8 @@ import dev.quorumcommit.twopc.VoteReply;
 public class InMemoryTransactionLog implements TransactionLog {
 
     private final Map<String, TxRecord> records = new ConcurrentHashMap<>();
+    /** Apart from the records, as a database's flag and its index: listed until marked, whatever the record says. */
+    private final Set<String> marked = ConcurrentHashMap.newKeySet();
 
     @Override
     public void begin(String txId, List<String> participants, Instant startedAt) {
@@ -51,19 +54,27 @@ public class InMemoryTransactionLog implements TransactionLog {
 
     @Override
     public List<String> unfinishedIds() {
-        return records.values().stream().filter(r -> !r.finished())
+        return records.values().stream().filter(r -> !marked.contains(r.txId()))
                 .sorted(Comparator.comparing(TxRecord::startedAt)).map(TxRecord::txId).toList();
+    }
+
+    @Override
+    public boolean markFinished(String txId) {
+        TxRecord record = records.get(txId);
+        return record != null && record.finished() && marked.add(txId);
     }
 
     /** All or nothing, as a database's local transaction: what work recorded is undone if it throws. */
     @Override
     public synchronized <T> T atomically(Supplier<T> work) {
         Map<String, TxRecord> before = Map.copyOf(records);
+        Set<String> markedBefore = Set.copyOf(marked);
         try {
             return work.get();
         } catch (RuntimeException e) {
             records.clear();
             records.putAll(before);
+            marked.retainAll(markedBefore);
             throw e;
         }
     }

@@ -33,12 +33,25 @@ public interface TransactionLog {
     Optional<TxRecord> find(String txId);
 
     /**
-     * The ids of every transaction not yet {@link TxRecord#finished() finished}, oldest first. Ids only: by the
-     * time a caller takes one up, the transaction may have moved on, so it reads the record then. Best read from
-     * the records themselves (undecided, or owed an acknowledgement) rather than from a "finished" mark kept beside
-     * them: a mark that once stayed behind its record lists the transaction for good.
+     * The ids of every transaction not yet marked {@link #markFinished finished}, oldest first. Ids only: by the
+     * time a caller takes one up, the transaction may have moved on, so it reads the record then.
      */
     List<String> unfinishedIds();
+
+    /**
+     * Takes the transaction off {@link #unfinishedIds()} if its record is {@link TxRecord#finished() finished}
+     * (decided, and acknowledged by every participant), and says whether that changed anything; a record that is
+     * not finished is left as it is.
+     * <p>
+     * Called once every acknowledgement is recorded and durable: by the delivery that saw the last of them, and by
+     * recovery for a listed transaction whose record it finds finished (a crash between the last acknowledgement
+     * and this). Not computed by each acknowledgement as it is recorded, as it was: that relied on acknowledgements
+     * recorded at once, in local transactions of their own, each seeing the others' (a row lock was to make sure),
+     * and once, in a system test, a transaction stayed listed for good with its record finished, holding every
+     * decision after it that is forgotten in order. Marked by one caller after all of them are durable, it has
+     * nothing to race.
+     */
+    boolean markFinished(String txId);
 
     /**
      * Runs work as one local transaction of the log's database: everything it records, and whatever a

@@ -1,6 +1,7 @@
 package dev.quorumcommit.twopc.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,11 +40,22 @@ class CoordinatorTest {
     private final InMemoryDecisionRegister register = new InMemoryDecisionRegister();
     /** When set, what the log lists as unfinished: the list a recovery pass took before the transactions moved on. */
     private volatile List<String> listedEarlier;
+    private final List<String> askedToMarkFinished = new CopyOnWriteArrayList<>();
+    private volatile boolean marksFail;
     private final InMemoryTransactionLog log = new InMemoryTransactionLog() {
         @Override
         public List<String> unfinishedIds() {
             List<String> earlier = listedEarlier;
             return earlier != null ? earlier : super.unfinishedIds();
+        }
+
+        @Override
+        public boolean markFinished(String txId) {
+            askedToMarkFinished.add(txId);
+            if (marksFail) {
+                throw new IllegalStateException("the database is gone");
+            }
+            return super.markFinished(txId);
         }
     };
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -81,6 +94,9 @@ class CoordinatorTest {
         });
         assertThat(meters.get("twopc.transactions").tag("outcome", "commit").counter().count()).isEqualTo(1);
         assertThat(meters.get("twopc.decision.latency").timer().count()).isEqualTo(1);
+        // Marked finished by the delivery that saw the last acknowledgement, so no recovery pass lists it again.
+        assertThat(askedToMarkFinished).containsExactly("t1");
+        assertThat(log.unfinishedIds()).doesNotContain("t1");
     }
 
     @Test
@@ -360,6 +376,43 @@ class CoordinatorTest {
         assertThat(meters.get("twopc.recovered").counter().count()).isZero();
         assertThat(inventory.received.stream().filter(m -> m.equals("commit t16"))).hasSize(1);
         assertThat(order.received.stream().filter(m -> m.equals("commit t16"))).hasSize(1);
+    }
+
+    @Test
+    void aTransactionAcknowledgedByAllButNotMarkedFinishedIsMarkedByRecoveryAndNothingIsDeliveredAgain() {
+        // The last acknowledgement is durable, and the mark is not: as if the process stopped between the two.
+        marksFail = true;
+        Outcome outcome = coordinator.run("t18", List.of(inventory.branch(), order.branch()));
+        assertThat(outcome.allAcknowledged()).isTrue();
+        assertThat(log.find("t18").orElseThrow().finished()).isTrue();
+        assertThat(log.unfinishedIds()).containsExactly("t18");
+        marksFail = false;
+
+        int recovered = recovery.recover();
+
+        assertThat(recovered).isZero();
+        assertThat(log.unfinishedIds()).isEmpty();
+        assertThat(inventory.received).containsExactly("prepare t18", "commit t18");
+        assertThat(order.received).containsExactly("prepare t18", "commit t18");
+        assertThat(meters.get("twopc.recovered").counter().count()).isZero();
+    }
+
+    @Test
+    void theOneParticipantOwedTheDecisionMarksTheTransactionFinishedWithItsAcknowledgementOrNotAtAll() {
+        // Recorded in one local transaction: a mark that fails takes the acknowledgement with it, so the record is
+        // never finished and unmarked, and recovery delivers again.
+        marksFail = true;
+        answeringAtOnce.run("t19", List.of(inventory.branch(), order.localBranch()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> askedToMarkFinished.contains("t19"));
+        assertThat(log.find("t19").orElseThrow().participants())
+                .extracting(ParticipantRecord::name, ParticipantRecord::acknowledged)
+                .containsExactly(tuple("inventory", false), tuple("order", true));
+        marksFail = false;
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> recovery.recover() == 1);
+
+        assertThat(log.unfinishedIds()).isEmpty();
+        assertThat(inventory.received.stream().filter(m -> m.equals("commit t19"))).hasSize(2);
     }
 
     @Test
