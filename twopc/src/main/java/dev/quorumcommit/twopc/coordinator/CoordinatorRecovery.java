@@ -54,18 +54,16 @@ public class CoordinatorRecovery {
             if (current.isEmpty()) {
                 continue;
             }
-            if (current.get().finished()) {
-                // Its last acknowledgement was recorded, and then the process stopped (or the mark failed) before
-                // it was marked: nothing is owed, only the mark.
-                if (transactions.markFinished(txId)) {
-                    log.info("transaction {}: every participant had acknowledged its decision; marked finished", txId);
-                }
-                continue;
-            }
             TxRecord tx = current.get();
             MDC.put("txId", tx.txId());
             try {
-                if (finish(tx)) {
+                if (tx.finished()) {
+                    // Its last acknowledgement was recorded, and then the process stopped (or the mark failed)
+                    // before it was marked: nothing is owed, only the mark.
+                    if (transactions.markFinished(txId)) {
+                        log.info("every participant had acknowledged its decision; marked finished");
+                    }
+                } else if (finish(tx)) {
                     finished++;
                     metrics.recovered();
                 }

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +43,8 @@ class CoordinatorTest {
     /** When set, what the log lists as unfinished: the list a recovery pass took before the transactions moved on. */
     private volatile List<String> listedEarlier;
     private final List<String> askedToMarkFinished = new CopyOnWriteArrayList<>();
-    private volatile boolean marksFail;
+    /** The transactions whose marks fail, as a database gone at that moment would fail them. */
+    private final Set<String> marksFailFor = ConcurrentHashMap.newKeySet();
     private final InMemoryTransactionLog log = new InMemoryTransactionLog() {
         @Override
         public List<String> unfinishedIds() {
@@ -52,7 +55,7 @@ class CoordinatorTest {
         @Override
         public boolean markFinished(String txId) {
             askedToMarkFinished.add(txId);
-            if (marksFail) {
+            if (marksFailFor.contains(txId)) {
                 throw new IllegalStateException("the database is gone");
             }
             return super.markFinished(txId);
@@ -381,12 +384,12 @@ class CoordinatorTest {
     @Test
     void aTransactionAcknowledgedByAllButNotMarkedFinishedIsMarkedByRecoveryAndNothingIsDeliveredAgain() {
         // The last acknowledgement is durable, and the mark is not: as if the process stopped between the two.
-        marksFail = true;
+        marksFailFor.add("t18");
         Outcome outcome = coordinator.run("t18", List.of(inventory.branch(), order.branch()));
         assertThat(outcome.allAcknowledged()).isTrue();
         assertThat(log.find("t18").orElseThrow().finished()).isTrue();
         assertThat(log.unfinishedIds()).containsExactly("t18");
-        marksFail = false;
+        marksFailFor.clear();
 
         int recovered = recovery.recover();
 
@@ -398,17 +401,34 @@ class CoordinatorTest {
     }
 
     @Test
+    void aMarkThatFailsInRecoveryLeavesThatTransactionForTheNextPassAndNotTheOnesAfterIt() {
+        marksFailFor.add("t20");
+        coordinator.run("t20", List.of(inventory.branch(), order.branch())); // finished, its mark failed
+        inventory.failuresBeforeAck.set(3); // 3 attempts per delivery: all lost by the run
+        coordinator.run("t21", List.of(inventory.branch(), order.branch()));
+        assertThat(log.unfinishedIds()).containsExactlyInAnyOrder("t20", "t21");
+
+        int recovered = recovery.recover(); // t20's mark fails again; t21 is delivered all the same
+
+        assertThat(recovered).isEqualTo(1);
+        assertThat(log.unfinishedIds()).containsExactly("t20");
+        marksFailFor.clear();
+        assertThat(recovery.recover()).isZero();
+        assertThat(log.unfinishedIds()).isEmpty();
+    }
+
+    @Test
     void theOneParticipantOwedTheDecisionMarksTheTransactionFinishedWithItsAcknowledgementOrNotAtAll() {
         // Recorded in one local transaction: a mark that fails takes the acknowledgement with it, so the record is
         // never finished and unmarked, and recovery delivers again.
-        marksFail = true;
+        marksFailFor.add("t19");
         answeringAtOnce.run("t19", List.of(inventory.branch(), order.localBranch()));
         await().atMost(Duration.ofSeconds(5)).until(() -> !answeringAtOnce.isInFlight("t19")); // its delivery gave up
         assertThat(askedToMarkFinished).contains("t19");
         assertThat(log.find("t19").orElseThrow().participants())
                 .extracting(ParticipantRecord::name, ParticipantRecord::acknowledged)
                 .containsExactly(tuple("inventory", false), tuple("order", true));
-        marksFail = false;
+        marksFailFor.clear();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> recovery.recover() == 1);
 
