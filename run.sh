@@ -21,6 +21,7 @@ stale() { # a jar is stale when any source or POM of the build is newer
   local jar="$repo/$1/target/$1.jar"
   [[ ! -f "$jar" ]] && return 0
   [[ -n $(find "$repo/pom.xml" "$repo/$1/pom.xml" "$repo/$1/src" "$repo/twopc/pom.xml" "$repo/twopc/src" \
+            "$repo/web-problems/pom.xml" "$repo/web-problems/src" \
             -newer "$jar" -type f -print -quit 2>/dev/null) ]]
 }
 for s in "${services[@]}"; do

@@ -79,20 +79,21 @@ class InventoryWebTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"available\": -1}          | available",
-            "{\"available\": \"5\"}       | ",
-            "{\"available\": 1.5}         | ",
-            "{\"available\": 99999999999} | ",
-            "{}                           | available",
-            "{\"available\":              | ",
+    @CsvSource(delimiter = '|', quoteCharacter = '#', value = {
+            "{\"available\": -1}          | 'available' must be greater than or equal to 0 (was '-1')",
+            "{\"available\": \"5\"}       | 'available' must be a whole number",
+            "{\"available\": 1.5}         | 'available' must be a whole number (was '1.5')",
+            "{\"available\": 99999999999} | 'available': Numeric value (99999999999) out of range of `int`",
+            "{}                           | 'available' must not be null",
+            "{\"available\":              | Unexpected end-of-input",
+            "5                            | the body must be a JSON object",
     })
     void badRestocksAre400sAndChangeNothing(String body, String named) throws Exception {
         String sku = restocked(3);
         mvc.perform(put("/api/inventory/" + sku).contentType(MediaType.APPLICATION_JSON).content(body))
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value(containsString(named == null ? "" : named)));
+                .andExpect(jsonPath("$.detail").value(containsString(named)));
         mvc.perform(get("/api/inventory/" + sku)).andExpect(jsonPath("$.available").value(3));
     }
 
@@ -124,20 +125,20 @@ class InventoryWebTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"sku\": \"A\", \"quantity\": 0}         | quantity",
-            "{\"sku\": \"A\", \"quantity\": -2}        | quantity",
-            "{\"sku\": \"A\", \"quantity\": 5000000}   | quantity",
-            "{\"sku\": \"A\", \"quantity\": \"two\"}   | ",
-            "{\"quantity\": 1}                         | sku",
-            "not json                                  | ",
+    @CsvSource(delimiter = '|', quoteCharacter = '#', value = {
+            "{\"sku\": \"A\", \"quantity\": 0}         | 'quantity' must be greater than or equal to 1 (was '0')",
+            "{\"sku\": \"A\", \"quantity\": -2}        | 'quantity' must be greater than or equal to 1 (was '-2')",
+            "{\"sku\": \"A\", \"quantity\": 5000000}   | 'quantity' must be less than or equal to",
+            "{\"sku\": \"A\", \"quantity\": \"two\"}   | 'quantity' must be a whole number",
+            "{\"quantity\": 1}                         | 'sku' must not be null",
+            "not json                                  | not valid JSON",
     })
     void badPreparesAre400sAndRecordNothing(String body, String named) throws Exception {
         String tx = UUID.randomUUID().toString();
         mvc.perform(post("/internal/2pc/transactions/" + tx + "/prepare").contentType(MediaType.APPLICATION_JSON)
                 .content(body))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.detail").value(containsString(named == null ? "" : named)));
+                .andExpect(jsonPath("$.detail").value(containsString(named)));
         mvc.perform(get("/internal/2pc/transactions/" + tx)).andExpect(status().isNotFound());
     }
 

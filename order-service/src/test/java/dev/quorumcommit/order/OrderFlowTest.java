@@ -3,6 +3,7 @@ package dev.quorumcommit.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -292,29 +293,51 @@ class OrderFlowTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"sku\":\"A\",\"quantity\":0}         | quantity",
-            "{\"sku\":\"A\",\"quantity\":-1}        | quantity",
-            "{\"sku\":\"A\",\"quantity\":999999999} | quantity",
-            "{\"sku\":\"A\",\"quantity\":\"2\"}     | ",
-            "{\"sku\":\"A\",\"quantity\":1.5}       | ",
-            "{\"quantity\":1}                       | sku",
-            "{\"sku\":\"a b\",\"quantity\":1}       | sku",
-            "{\"sku\":\"A\"                         | ",
+    @CsvSource(delimiter = '|', quoteCharacter = '#', value = {
+            "{\"sku\":\"A\",\"quantity\":0}         | 'quantity' must be greater than or equal to 1 (was '0')",
+            "{\"sku\":\"A\",\"quantity\":-1}        | 'quantity' must be greater than or equal to 1 (was '-1')",
+            "{\"sku\":\"A\",\"quantity\":999999999} | 'quantity' must be less than or equal to 1000000 (was '999999999')",
+            "{\"sku\":\"A\",\"quantity\":\"2\"}     | 'quantity' must be a whole number",
+            "{\"sku\":\"A\",\"quantity\":1.5}       | 'quantity' must be a whole number (was '1.5')",
+            "{\"sku\":\"A\",\"quantity\":99999999999} | 'quantity': Numeric value (99999999999) out of range of `int`",
+            "{\"quantity\":1}                       | 'sku' must not be null",
+            "{\"sku\":\"a b\",\"quantity\":1}       | 'sku' must be 1 to 64 letters, digits, '.', '_' or '-' (was 'a b')",
+            "{\"sku\":\"A\",\"quantity\":1,\"customerId\":\"%s\"} | 'customerId' size must be between 0 and 100 (was 'cccccccccc",
+            "{\"sku\":\"A\"                         | Unexpected end-of-input",
+            "[]                                     | the body must be a JSON object",
+            "null                                   | there is none",
     })
-    void badInputIsA400ProblemAndRecordsNothing(String body, String named) throws Exception {
+    void badInputIsA400ProblemThatNamesTheFieldAndRecordsNothing(String body, String named) throws Exception {
         long orders = jdbc.queryForObject("select count(*) from orders", Long.class);
         long transactions = jdbc.queryForObject("select count(*) from tx_record", Long.class);
         int calls = inventory.calls.size();
 
-        mvc.perform(post("/api/orders").contentType(MediaType.APPLICATION_JSON).content(body))
+        mvc.perform(post("/api/orders").contentType(MediaType.APPLICATION_JSON).content(body.formatted("c".repeat(120))))
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.detail").value(containsString(named == null ? "" : named)));
+                .andExpect(jsonPath("$.detail").value(containsString(named)))
+                // Said in the request's words: not the Java types behind it, and a long value cut short.
+                .andExpect(jsonPath("$.detail").value(not(containsString("PlaceOrderRequest"))))
+                .andExpect(jsonPath("$.detail").value(not(containsString("dev.quorumcommit"))))
+                .andExpect(jsonPath("$.detail").value(not(containsString("c".repeat(81)))));
 
         assertThat(jdbc.queryForObject("select count(*) from orders", Long.class)).isEqualTo(orders);
         assertThat(jdbc.queryForObject("select count(*) from tx_record", Long.class)).isEqualTo(transactions);
         assertThat(inventory.calls).hasSize(calls);
+    }
+
+    @Test
+    void aBadQueryOrHeaderIsA400ProblemThatNamesIt() throws Exception {
+        mvc.perform(get("/api/orders?status=SHIPPED"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value("'status' must be one of PENDING, CONFIRMED, REJECTED (was 'SHIPPED')"));
+        long orders = jdbc.queryForObject("select count(*) from orders", Long.class);
+        mvc.perform(post("/api/orders").contentType(MediaType.APPLICATION_JSON).content("{\"sku\":\"A\",\"quantity\":1}")
+                        .header("Idempotency-Key", "k".repeat(101)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value(containsString("'Idempotency-Key' size must be between 1 and 100 (was 'kkkk")))
+                .andExpect(jsonPath("$.detail").value(containsString("(101 characters)")));
+        assertThat(jdbc.queryForObject("select count(*) from orders", Long.class)).isEqualTo(orders);
     }
 
     @Test

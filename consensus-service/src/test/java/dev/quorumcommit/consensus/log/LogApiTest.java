@@ -50,7 +50,9 @@ class LogApiTest extends ApiTestSupport {
                 {"{\"payload\": ", "not valid JSON"},
                 {"{}", "'payload' is required"},
                 {"[1]", "not valid JSON of the expected shape"},
-                {"", "not valid JSON"},
+                {"", "not valid JSON of the expected shape: there is none"},
+                {"null", "not valid JSON of the expected shape: there is none"},
+                {"{\"payload\": 1, \"payload\": }", "not valid JSON"},
         };
         for (String[] bad : cases) {
             Answer answer = send("POST", "/api/log", bad[0]);
