@@ -344,6 +344,9 @@ class OrderFlowTest {
     void unknownOrdersAndTransactionsAre404Problems() throws Exception {
         mvc.perform(get("/api/orders/nope")).andExpect(status().isNotFound()).andExpect(jsonPath("$.title").value("Unknown order"));
         mvc.perform(get("/api/transactions/nope")).andExpect(status().isNotFound());
+        mvc.perform(get("/api/order/1")).andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.title").value("Unknown route"))
+                .andExpect(jsonPath("$.detail").value("No route serves GET /api/order/1. The routes are listed at /swagger-ui.html."));
     }
 
     @Test

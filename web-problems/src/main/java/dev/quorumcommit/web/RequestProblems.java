@@ -29,6 +29,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Every error as an RFC 9457 problem. Spring's defaults already do that for its own exceptions; this
@@ -105,6 +106,16 @@ public abstract class RequestProblems extends ResponseEntityExceptionHandler {
         String name = ex instanceof MethodArgumentTypeMismatchException mismatch ? mismatch.getName() : ex.getPropertyName();
         return invalid(ex, "'" + name + "' must be " + expected(ex.getRequiredType()) + " (was " + echo(ex.getValue()) + ")",
                 headers, request);
+    }
+
+    /** A path no route serves: Spring looked for a static file last, and says so ("No static resource"). */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No route serves " + ex.getHttpMethod()
+                + " /" + ex.getResourcePath() + ". The routes are listed at /swagger-ui.html.");
+        problem.setTitle("Unknown route");
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.NOT_FOUND, request);
     }
 
     private ResponseEntity<Object> invalid(Exception ex, String detail, HttpHeaders headers, WebRequest request) {
