@@ -2,17 +2,21 @@ package dev.quorumcommit.consensus.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import tools.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,18 +82,7 @@ class ConsensusClusterIT {
 
         leader.start();
         awaitAllCaughtUp();
-        List<LogReader.Item> reference = LogReader.readAll(cluster.node("n1"));
-        for (NodeProcess node : cluster.nodes.values()) {
-            assertThat(LogReader.readAll(node)).as("the log of %s", node.id).isEqualTo(reference);
-        }
-        Map<String, List<Long>> positions = new HashMap<>();
-        for (LogReader.Item item : reference) {
-            String id = payloadId(item.payload());
-            if (id != null) {
-                positions.computeIfAbsent(id, k -> new ArrayList<>()).add(item.index());
-            }
-        }
-        acknowledged.forEach((id, index) -> assertThat(positions.get(id)).as("where %s is in the log", id).containsExactly(index));
+        assertEveryLogAlikeHoldingEachAcknowledgedEntryOnceWhereItWasAcknowledged(acknowledged);
     }
 
     @Test
@@ -249,7 +242,60 @@ class ConsensusClusterIT {
         assertThat(LogReader.readAll(leader)).as("nothing of the refused write").noneMatch(e -> e.payload().contains("one too many"));
     }
 
+    @Test
+    void aLeaderWhoseDiskFillsStopsAndSaysWhyWhileTheOthersGoOnAndCatchesUpOnceThereIsRoom() throws Exception {
+        cluster = new ProcessCluster(dir, 3, List.of());
+        List<SmallDisk> disks = new ArrayList<>();
+        try {
+            for (NodeProcess node : cluster.nodes.values()) {
+                SmallDisk disk = SmallDisk.mount(node.dataDir, 32);
+                assumeTrue(disk != null, "mounting a tmpfs for a node's data needs root (CI runs as root)");
+                disks.add(disk);
+            }
+            cluster.start();
+            NodeProcess full = cluster.awaitLeader(ELECTION);
+            Map<String, Long> acknowledged = new LinkedHashMap<>();
+            for (int n = 0; n < 5; n++) {
+                acknowledged.put("d" + n, appendUntilAcknowledged("d" + n, Duration.ofSeconds(20)));
+            }
+
+            SmallDisk fullDisk = disks.get(new ArrayList<>(cluster.nodes.keySet()).indexOf(full.id));
+            fullDisk.fill(256 * 1024);
+            String padding = "x".repeat(64 * 1024); // four of these fill what is left
+            for (int n = 5; n < 40; n++) {
+                acknowledged.put("d" + n, appendUntilAcknowledged("d" + n, padding, Duration.ofSeconds(30)));
+            }
+            assertThat(acknowledged).as("every write acknowledged, the last ones by the two others").doesNotContainValue(null);
+
+            JsonNode raft = Api.get(full.url() + "/actuator/health").json().path("components").path("raft");
+            assertThat(raft.path("status").asString()).isEqualTo("DOWN");
+            assertThat(raft.path("details").path("stoppedBy").asString()).contains("No space left on device");
+            assertThat(Api.get(full.url() + "/actuator/health/readiness").status()).as("out of a load balancer's rotation")
+                    .isEqualTo(503);
+            for (NodeProcess other : cluster.nodes.values()) {
+                if (other != full) {
+                    assertThat(Api.get(other.url() + "/api/cluster").json().path("leaderId").asString())
+                            .as("the leader %s follows", other.id).isNotEqualTo(full.id);
+                }
+            }
+
+            fullDisk.makeRoom();
+            full.kill();
+            full.start();
+            awaitAllCaughtUp();
+            assertEveryLogAlikeHoldingEachAcknowledgedEntryOnceWhereItWasAcknowledged(acknowledged);
+        } finally {
+            cluster.close();
+            disks.forEach(SmallDisk::close);
+        }
+    }
+
     private Long appendUntilAcknowledged(String id, Duration patience) {
+        return appendUntilAcknowledged(id, "", patience);
+    }
+
+    /** Appends {@code {"id": id, "pad": padding}} through any live node, again with the same key until one says 201. */
+    private Long appendUntilAcknowledged(String id, String padding, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             List<NodeProcess> alive = cluster.alive();
@@ -257,7 +303,8 @@ class ConsensusClusterIT {
                 return null;
             }
             NodeProcess any = alive.get(ThreadLocalRandom.current().nextInt(alive.size()));
-            Api.Answer answer = Api.post(any.url() + "/api/log", "{\"payload\": {\"id\": \"" + id + "\"}}", id);
+            Api.Answer answer = Api.post(any.url() + "/api/log",
+                    "{\"payload\": {\"id\": \"" + id + "\"" + (padding.isEmpty() ? "" : ", \"pad\": \"" + padding + "\"") + "}}", id);
             if (answer.status() == 201) {
                 return answer.json().path("index").asLong();
             }
@@ -283,6 +330,21 @@ class ConsensusClusterIT {
             }
             return applied.stream().distinct().count() == 1 && applied.getFirst() > 0;
         });
+    }
+
+    private void assertEveryLogAlikeHoldingEachAcknowledgedEntryOnceWhereItWasAcknowledged(Map<String, Long> acknowledged) {
+        List<LogReader.Item> reference = LogReader.readAll(cluster.node("n1"));
+        for (NodeProcess node : cluster.nodes.values()) {
+            assertThat(LogReader.readAll(node)).as("the log of %s", node.id).isEqualTo(reference);
+        }
+        Map<String, List<Long>> positions = new HashMap<>();
+        for (LogReader.Item item : reference) {
+            String id = payloadId(item.payload());
+            if (id != null) {
+                positions.computeIfAbsent(id, k -> new ArrayList<>()).add(item.index());
+            }
+        }
+        acknowledged.forEach((id, index) -> assertThat(positions.get(id)).as("where %s is in the log", id).containsExactly(index));
     }
 
     private static String payloadId(String payloadJson) {
