@@ -31,6 +31,11 @@ final class Cluster implements AutoCloseable {
     final ServiceProcess order;
 
     Cluster(Path dir) {
+        this(dir, dir);
+    }
+
+    /** @param inventoryData where inventory-service keeps its database (a disk of its own, to be filled) */
+    Cluster(Path dir, Path inventoryData) {
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String id : List.of("n1", "n2", "n3")) {
             ports.put(id, Project.freePort());
@@ -43,7 +48,7 @@ final class Cluster implements AutoCloseable {
                         "--consensus.data-dir=" + dir.resolve("consensus-" + id)))));
         int inventoryPort = Project.freePort();
         inventory = new ServiceProcess("inventory", "inventory-service", inventoryPort, dir.resolve("inventory.log"),
-                List.of("--consensus.urls=" + urls, "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("inventory")));
+                List.of("--consensus.urls=" + urls, "--spring.datasource.url=jdbc:h2:file:" + inventoryData.resolve("inventory")));
         order = new ServiceProcess("order", "order-service", Project.freePort(), dir.resolve("order.log"),
                 List.of("--consensus.urls=" + urls, "--inventory.url=" + inventory.url(),
                         "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("orders"),

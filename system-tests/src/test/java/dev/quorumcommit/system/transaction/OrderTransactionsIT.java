@@ -2,6 +2,7 @@ package dev.quorumcommit.system.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 import dev.quorumcommit.system.support.Http;
 import dev.quorumcommit.system.support.ServiceProcess;
+import dev.quorumcommit.system.support.SmallDisk;
 
 /**
  * The transaction across order-service and inventory-service, on the five packaged jars as real
@@ -44,6 +46,7 @@ class OrderTransactionsIT {
 
     Cluster cluster;
     Shop shop;
+    SmallDisk inventoryDisk;
 
     @RegisterExtension
     final TestExecutionExceptionHandler logsOnFailure = (ExtensionContext context, Throwable failure) -> {
@@ -58,7 +61,10 @@ class OrderTransactionsIT {
         // Under target/, not a temporary folder: the five logs stay there to be read after a failure.
         Path dir = Files.createDirectories(Path.of("target", "clusters").toAbsolutePath())
                 .resolve(getClass().getSimpleName() + "-" + System.currentTimeMillis());
-        cluster = new Cluster(Files.createDirectories(dir)).start();
+        Files.createDirectories(dir);
+        // Inventory's database on a disk of its own (a tmpfs, which needs root, as CI has), for the test that fills it.
+        inventoryDisk = SmallDisk.mount(dir.resolve("inventory-disk"), 256);
+        cluster = new Cluster(dir, inventoryDisk == null ? dir : dir.resolve("inventory-disk")).start();
         shop = new Shop(cluster);
     }
 
@@ -66,6 +72,9 @@ class OrderTransactionsIT {
     void stopCluster() {
         if (cluster != null) {
             cluster.close();
+        }
+        if (inventoryDisk != null) {
+            inventoryDisk.close();
         }
     }
 
@@ -229,6 +238,37 @@ class OrderTransactionsIT {
             cluster.order.kill();
             cluster.order.start().awaitReady(Cluster.START);
         }
+    }
+
+    @Test
+    @Order(7)
+    void anInventoryWhoseDiskFillsHaltsAsACrashWouldAndEveryOrderSettlesOnceItIsBackWithRoom() throws IOException {
+        assumeTrue(inventoryDisk != null, "mounting a tmpfs for inventory's database needs root (CI runs as root)");
+        shop.stock("fault-e", 200);
+        Http.Answer before = shop.place("fault-e", 1, null);
+        assertThat(before.status()).as(before.body()).isEqualTo(201);
+
+        inventoryDisk.fill(64 * 1024);
+        List<Http.Answer> answers = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (cluster.inventory.alive() && System.nanoTime() < deadline) {
+            answers.add(shop.place("fault-e", 1, null));
+        }
+        // A write H2 could not make leaves its file as of the last sync, and H2 closes the database for good:
+        // the service halts rather than go on refusing everything while it says it is ready.
+        assertThat(cluster.inventory.awaitExit(Duration.ofSeconds(30))).as("exit code of the halt (EX_IOERR)").isEqualTo(74);
+        assertThat(cluster.inventory.logTail(400)).contains("No space left on device").contains("halting, as a crash would");
+        for (Http.Answer answer : answers) {
+            if (answer.status() == 409) {
+                assertThat(answer.json().path("reason").asString()).as(answer.body()).startsWith("inventory");
+            } else {
+                assertThat(answer.status()).as(answer.body()).isIn(201, 202);
+            }
+        }
+
+        inventoryDisk.makeRoom();
+        cluster.awaitEverythingUp(); // starts inventory again, on the same file
+        shop.assertSettled("fault-e", 200);
     }
 
     private static final Duration FROZEN = Duration.ofSeconds(8);

@@ -33,6 +33,8 @@ final class H2FileSync implements Runnable {
 
     private final DataSource dataSource;
     private volatile MVStore store;
+    /** The store the service opened with: the one whose failure {@link FailStop} watches for. */
+    private volatile MVStore opened;
 
     H2FileSync(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -47,6 +49,9 @@ final class H2FileSync implements Runnable {
                 return; // not embedded: synced by CHECKPOINT SYNC
             }
             store = known;
+            if (opened == null) {
+                opened = known;
+            }
         }
         FileStore<?> file = known.getFileStore();
         if (file == null) {
@@ -54,6 +59,15 @@ final class H2FileSync implements Runnable {
         }
         known.commit();
         file.executeFileStoreOperation(file::sync);
+    }
+
+    /**
+     * Whether H2 gave up the database this service opened: a write of its file failed, and H2 closed the store in a
+     * panic (unlike an orderly close, at shutdown, which leaves no panic behind).
+     */
+    boolean databaseFailed() {
+        MVStore first = opened;
+        return first != null && first.getPanicException() != null;
     }
 
     private MVStore findStoreOrCheckpoint() {

@@ -1,0 +1,111 @@
+package dev.quorumcommit.twopc.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.jdbcx.JdbcDataSource;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.db.Store;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A file that can no longer be synced ends the process as a crash would; the halt here only records why. */
+class FailStopTest {
+
+    private final List<String> halts = new CopyOnWriteArrayList<>();
+
+    @Test
+    void aSyncThatFailsHaltsOnceAndIsNeverReportedAsDone() {
+        FailStop failStop = new FailStop(() -> false, halts::add);
+        Runnable sync = failStop.guard(() -> {
+            throw new UncheckedIOException(new IOException("No space left on device"));
+        });
+
+        assertThatThrownBy(sync::run).isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(sync::run).isInstanceOf(UncheckedIOException.class);
+
+        assertThat(halts).singleElement().asString()
+                .startsWith("the database file could not be synced to the disk").contains("No space left on device");
+    }
+
+    @Test
+    void aSyncThatWorksHaltsNothing() {
+        FailStop failStop = new FailStop(() -> false, halts::add);
+        int[] runs = {0};
+        failStop.guard(() -> runs[0]++).run();
+        assertThat(runs[0]).isOne();
+        assertThat(halts).isEmpty();
+    }
+
+    @Test
+    void theWatchdogHaltsOnceTheDatabaseIsClosedUnderTheServiceAndNotAfterItWasStopped() {
+        AtomicBoolean closed = new AtomicBoolean();
+        FailStop failStop = new FailStop(closed::get, halts::add);
+        failStop.start();
+        try {
+            closed.set(true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !halts.isEmpty());
+            assertThat(halts).singleElement().asString().contains("a write of its file failed");
+        } finally {
+            failStop.stop();
+        }
+
+        halts.clear();
+        FailStop stopped = new FailStop(() -> true, halts::add);
+        stopped.start();
+        stopped.stop(); // an orderly shutdown closes the database after this
+        assertThat(stopped.isRunning()).isFalse();
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(halts::isEmpty);
+    }
+
+    @Test
+    void aDatabaseH2GaveUpIsSeenAsFailedAndOneClosedInOrderIsNot(@TempDir Path dir) throws Exception {
+        H2FileSync failing = syncOf(dir.resolve("failing"));
+        assertThat(failing.databaseFailed()).isFalse();
+        Connection failingConnection = dataSource(dir.resolve("failing")).getConnection(); // dead with its database
+        MVStore store = storeOf(failingConnection);
+        // What H2 does when a write of its file fails: it closes the store, and throws.
+        assertThatThrownBy(() -> store.panic(DataUtils.newMVStoreException(DataUtils.ERROR_WRITING_FAILED,
+                "Writing failed: No space left on device (a test)"))).hasMessageContaining("No space left on device");
+        assertThat(failing.databaseFailed()).isTrue();
+
+        H2FileSync orderly = syncOf(dir.resolve("orderly"));
+        try (Connection connection = dataSource(dir.resolve("orderly")).getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("SHUTDOWN"); // as at the end of a run
+        }
+        assertThat(orderly.databaseFailed()).isFalse();
+    }
+
+    private static H2FileSync syncOf(Path file) {
+        H2FileSync sync = new H2FileSync(dataSource(file));
+        sync.run();
+        return sync;
+    }
+
+    private static JdbcDataSource dataSource(Path file) {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1");
+        dataSource.setUser("sa");
+        return dataSource;
+    }
+
+    private static MVStore storeOf(Connection connection) throws Exception {
+        return ((Store) ((SessionLocal) connection.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore())
+                .getMvStore();
+    }
+}
