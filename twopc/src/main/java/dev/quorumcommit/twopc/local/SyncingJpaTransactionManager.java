@@ -30,7 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>
  * If the sync fails, the commit may or may not be on the disk, and the caller is told it failed (a
  * {@link TransactionSystemException}), never that it succeeded: the protocol's steps are idempotent, so a
- * caller that runs its step again, or recovery after it, finds what did commit.
+ * caller that runs its step again, or recovery after it, finds what did commit. In the services the failed sync
+ * halts the process right after it is thrown ({@link FailStop}): what a file holds after a failed fsync is unknown.
  */
 public class SyncingJpaTransactionManager extends JpaTransactionManager {
 
