@@ -1,5 +1,9 @@
 package dev.quorumcommit.order.participant;
 
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -10,6 +14,7 @@ import java.util.function.Supplier;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -75,10 +80,28 @@ public class InventoryClient implements ParticipantChannel {
         } catch (CallNotPermittedException e) {
             return VoteReply.no("inventory unavailable: it failed repeatedly just now, so it is not asked for a while");
         } catch (ResourceAccessException e) {
-            return VoteReply.no("inventory unavailable: " + e.getMostSpecificCause().getClass().getSimpleName());
+            return VoteReply.no("inventory unavailable: " + unreachable(e));
         } catch (HttpClientErrorException e) {
             return VoteReply.no("inventory refused the request: " + e.getStatusCode());
         }
+    }
+
+    /** Why the call found nobody to answer it, in words: the order's reason is read by people, not by a debugger. */
+    static String unreachable(ResourceAccessException e) {
+        Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof ConnectException) {
+            return "nothing accepts connections at its address (is it running?)";
+        }
+        if (cause instanceof NoHttpResponseException || cause instanceof SocketException) {
+            return "it dropped the connection without answering (it may have stopped)";
+        }
+        if (cause instanceof SocketTimeoutException) {
+            return "it did not answer in time";
+        }
+        if (cause instanceof UnknownHostException) {
+            return "its host name is unknown (" + cause.getMessage() + ")";
+        }
+        return "it could not be reached (" + cause.getClass().getSimpleName() + ")";
     }
 
     @Override
