@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.quorumcommit.testing.SmallDisk;
+
 /**
  * Three consensus-service jars as real processes, killed with SIGKILL and cut off with the chaos
  * switch: every acknowledged write survives, on every node, once, in the same order.

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 import dev.quorumcommit.system.support.Http;
 import dev.quorumcommit.system.support.ServiceProcess;
-import dev.quorumcommit.system.support.SmallDisk;
+import dev.quorumcommit.testing.SmallDisk;
 
 /**
  * The transaction across order-service and inventory-service, on the five packaged jars as real

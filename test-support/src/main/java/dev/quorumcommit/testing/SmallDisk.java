@@ -1,4 +1,4 @@
-package dev.quorumcommit.consensus.cluster;
+package dev.quorumcommit.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real file system of a few megabytes (tmpfs) mounted on a node's data directory, so that a test can fill it
- * and the node meets {@code ENOSPC} where it would in production: in its own writes. Mounting needs root, as
+ * A real file system of a few megabytes (tmpfs) mounted on a process's data directory, so that a test can fill it
+ * and the process meets {@code ENOSPC} where it would in production: in its own writes. Mounting needs root, as
  * in CI; elsewhere {@link #mount} says it cannot, and the test that asked is skipped.
  */
-final class SmallDisk implements AutoCloseable {
+public final class SmallDisk implements AutoCloseable {
 
     private final Path mountPoint;
     private final Path filler;
@@ -23,14 +23,14 @@ final class SmallDisk implements AutoCloseable {
     }
 
     /** @return the mounted disk, or null when this machine does not let the test mount one */
-    static SmallDisk mount(Path mountPoint, int megabytes) throws IOException {
+    public static SmallDisk mount(Path mountPoint, int megabytes) throws IOException {
         Files.createDirectories(mountPoint);
         return run(List.of("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", mountPoint.toString()))
                 ? new SmallDisk(mountPoint) : null;
     }
 
     /** Takes all the free space but {@code leaveBytes}. */
-    void fill(long leaveBytes) throws IOException {
+    public void fill(long leaveBytes) throws IOException {
         long toWrite = Files.getFileStore(mountPoint).getUsableSpace() - leaveBytes;
         byte[] block = new byte[64 * 1024];
         try (OutputStream out = Files.newOutputStream(filler)) {
@@ -40,7 +40,7 @@ final class SmallDisk implements AutoCloseable {
         }
     }
 
-    void makeRoom() throws IOException {
+    public void makeRoom() throws IOException {
         Files.deleteIfExists(filler);
     }
 
