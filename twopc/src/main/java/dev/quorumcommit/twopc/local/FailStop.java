@@ -23,8 +23,9 @@ import org.springframework.context.SmartLifecycle;
  * last good sync left it; recovery finishes every transaction that was in flight by its decision in consensus.
  * <p>
  * Two ways lead here: a sync that throws ({@link #guard}), and a watchdog that finds the database closed under a
- * running service (H2's own background writer met the full disk first, so no sync of ours failed). An orderly close,
- * at shutdown, is no failure: H2 closes the store then without a panic.
+ * running service (H2's own background writer met the full disk first, so no sync of ours failed). Both only while
+ * the service runs: once Spring stops it (before it closes the database), a failed sync is reported to its caller
+ * and no more, and H2's orderly close leaves no panic for the watchdog to find.
  */
 public final class FailStop implements SmartLifecycle {
 
@@ -57,8 +58,10 @@ public final class FailStop implements SmartLifecycle {
             try {
                 sync.run();
             } catch (RuntimeException | Error e) {
-                stop("the database file could not be synced to the disk (" + rootCause(e) + ")");
-                throw e; // reached only where halting does not end the process (tests)
+                if (isRunning()) { // not once the service is shutting down: its database is closed then, in order
+                    stop("the database file could not be synced to the disk (" + rootCause(e) + ")");
+                }
+                throw e; // the caller is told its commit failed (reached where halting does not end the process)
             }
         };
     }
@@ -105,6 +108,7 @@ public final class FailStop implements SmartLifecycle {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root == e ? e.toString() : e.getMessage() + ": " + root;
+        String said = e.getMessage() == null ? e.toString() : e.getMessage();
+        return root == e || said.contains(root.toString()) ? said : said + ": " + root;
     }
 }

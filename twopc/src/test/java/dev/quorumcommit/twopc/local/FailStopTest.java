@@ -34,19 +34,41 @@ class FailStopTest {
         Runnable sync = failStop.guard(() -> {
             throw new UncheckedIOException(new IOException("No space left on device"));
         });
-
-        assertThatThrownBy(sync::run).isInstanceOf(UncheckedIOException.class);
-        assertThatThrownBy(sync::run).isInstanceOf(UncheckedIOException.class);
+        failStop.start();
+        try {
+            assertThatThrownBy(sync::run).isInstanceOf(UncheckedIOException.class);
+            assertThatThrownBy(sync::run).isInstanceOf(UncheckedIOException.class);
+        } finally {
+            failStop.stop();
+        }
 
         assertThat(halts).singleElement().asString()
                 .startsWith("the database file could not be synced to the disk").contains("No space left on device");
     }
 
     @Test
+    void aSyncThatFailsOnceTheServiceIsStoppingIsReportedButHaltsNothing() {
+        FailStop failStop = new FailStop(() -> false, halts::add);
+        Runnable sync = failStop.guard(() -> {
+            throw new IllegalStateException("the pool is closed");
+        });
+        failStop.start();
+        failStop.stop(); // Spring stops it before it closes the database
+
+        assertThatThrownBy(sync::run).hasMessage("the pool is closed");
+        assertThat(halts).isEmpty();
+    }
+
+    @Test
     void aSyncThatWorksHaltsNothing() {
         FailStop failStop = new FailStop(() -> false, halts::add);
         int[] runs = {0};
-        failStop.guard(() -> runs[0]++).run();
+        failStop.start();
+        try {
+            failStop.guard(() -> runs[0]++).run();
+        } finally {
+            failStop.stop();
+        }
         assertThat(runs[0]).isOne();
         assertThat(halts).isEmpty();
     }
