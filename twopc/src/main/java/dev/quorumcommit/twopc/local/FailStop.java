@@ -59,14 +59,14 @@ public final class FailStop implements SmartLifecycle {
                 sync.run();
             } catch (RuntimeException | Error e) {
                 if (isRunning()) { // not once the service is shutting down: its database is closed then, in order
-                    stop("the database file could not be synced to the disk (" + rootCause(e) + ")");
+                    haltBecause("the database file could not be synced to the disk (" + rootCause(e) + ")");
                 }
                 throw e; // the caller is told its commit failed (reached where halting does not end the process)
             }
         };
     }
 
-    private void stop(String why) {
+    private void haltBecause(String why) {
         if (halting.compareAndSet(false, true)) {
             log.error("{}: halting, as a crash would. What was synced before is on the disk; start the service again"
                     + " once the disk can be written, and recovery finishes every transaction that was in flight.", why);
@@ -77,7 +77,7 @@ public final class FailStop implements SmartLifecycle {
     private void watch() {
         try {
             if (databaseFailed.getAsBoolean()) {
-                stop("H2 closed the database under the running service: a write of its file failed");
+                haltBecause("H2 closed the database under the running service: a write of its file failed");
             }
         } catch (RuntimeException e) { // a watchdog that throws is never run again
             log.warn("could not tell whether the database is still open: {}", e.toString());
