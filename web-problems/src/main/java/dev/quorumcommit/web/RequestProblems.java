@@ -58,9 +58,7 @@ public abstract class RequestProblems extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
         log.error("Failed to serve {}", request.getDescription(false), ex);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, afterAFailure);
-        problem.setTitle("Internal error");
-        return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+        return problem(ex, HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", afterAFailure, new HttpHeaders(), request);
     }
 
     @Override
@@ -75,10 +73,8 @@ public abstract class RequestProblems extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "The request body is not valid JSON of the expected shape: " + unreadable(ex));
-        problem.setTitle("Unreadable request body");
-        return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+        return problem(ex, HttpStatus.BAD_REQUEST, "Unreadable request body",
+                "The request body is not valid JSON of the expected shape: " + unreadable(ex), headers, request);
     }
 
     /**
@@ -112,20 +108,23 @@ public abstract class RequestProblems extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No route serves " + ex.getHttpMethod()
-                + " /" + ex.getResourcePath() + ". The routes are listed at /swagger-ui.html.");
-        problem.setTitle("Unknown route");
-        return handleExceptionInternal(ex, problem, headers, HttpStatus.NOT_FOUND, request);
+        return problem(ex, HttpStatus.NOT_FOUND, "Unknown route", "No route serves " + ex.getHttpMethod() + " /"
+                + ex.getResourcePath() + ". The routes are listed at /swagger-ui.html.", headers, request);
     }
 
     private ResponseEntity<Object> invalid(Exception ex, String detail, HttpHeaders headers, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
-        problem.setTitle("Invalid request");
-        return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+        return problem(ex, HttpStatus.BAD_REQUEST, "Invalid request", detail, headers, request);
+    }
+
+    private ResponseEntity<Object> problem(Exception ex, HttpStatus status, String title, String detail, HttpHeaders headers,
+            WebRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
     /** What a value of this type looks like in a request, for "must be ...". */
-    static String expected(Class<?> type) {
+    private static String expected(Class<?> type) {
         if (type == null) {
             return "of another type";
         }
@@ -155,7 +154,7 @@ public abstract class RequestProblems extends ResponseEntityExceptionHandler {
      * Says what Jackson could not read in the request's terms: the field by its path, what it must be, and what
      * it was; Jackson's own message (trimmed of where in the stream it was) only when it is about the JSON itself.
      */
-    static String unreadable(HttpMessageNotReadableException ex) {
+    private static String unreadable(HttpMessageNotReadableException ex) {
         Throwable root = innermost(ex);
         if (root == ex) { // Spring's own, which ends in the controller's signature: no body at all, or JSON null
             return String.valueOf(ex.getMessage()).startsWith("Required request body is missing")
@@ -182,7 +181,7 @@ public abstract class RequestProblems extends ResponseEntityExceptionHandler {
     }
 
     /** The value as the client sent it, cut short: a detail never carries a whole oversized request back. */
-    static String echo(Object value) {
+    private static String echo(Object value) {
         String text = String.valueOf(value);
         return text.length() > LONGEST_ECHO
                 ? "'" + text.substring(0, LONGEST_ECHO) + "...' (" + text.length() + " characters)"

@@ -247,12 +247,12 @@ class ConsensusClusterIT {
     @Test
     void aLeaderWhoseDiskFillsStopsAndSaysWhyWhileTheOthersGoOnAndCatchesUpOnceThereIsRoom() throws Exception {
         cluster = new ProcessCluster(dir, 3, List.of());
-        List<SmallDisk> disks = new ArrayList<>();
+        Map<String, SmallDisk> disks = new LinkedHashMap<>();
         try {
             for (NodeProcess node : cluster.nodes.values()) {
                 SmallDisk disk = SmallDisk.mount(node.dataDir, 32);
                 assumeTrue(disk != null, "mounting a tmpfs for a node's data needs root (CI runs as root)");
-                disks.add(disk);
+                disks.put(node.id, disk);
             }
             cluster.start();
             NodeProcess full = cluster.awaitLeader(ELECTION);
@@ -261,7 +261,7 @@ class ConsensusClusterIT {
                 acknowledged.put("d" + n, appendUntilAcknowledged("d" + n, Duration.ofSeconds(20)));
             }
 
-            SmallDisk fullDisk = disks.get(new ArrayList<>(cluster.nodes.keySet()).indexOf(full.id));
+            SmallDisk fullDisk = disks.get(full.id);
             fullDisk.fill(256 * 1024);
             String padding = "x".repeat(64 * 1024); // four of these fill what is left
             for (int n = 5; n < 40; n++) {
@@ -288,7 +288,7 @@ class ConsensusClusterIT {
             assertEveryLogAlikeHoldingEachAcknowledgedEntryOnceWhereItWasAcknowledged(acknowledged);
         } finally {
             cluster.close();
-            disks.forEach(SmallDisk::close);
+            disks.values().forEach(SmallDisk::close);
         }
     }
 

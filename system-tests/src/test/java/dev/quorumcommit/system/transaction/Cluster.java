@@ -30,10 +30,6 @@ final class Cluster implements AutoCloseable {
     final ServiceProcess inventory;
     final ServiceProcess order;
 
-    Cluster(Path dir) {
-        this(dir, dir);
-    }
-
     /** @param inventoryData where inventory-service keeps its database (a disk of its own, to be filled) */
     Cluster(Path dir, Path inventoryData) {
         Map<String, Integer> ports = new LinkedHashMap<>();
