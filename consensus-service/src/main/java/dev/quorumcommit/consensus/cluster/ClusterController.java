@@ -28,10 +28,14 @@ class ClusterController {
              "lastLogIndex": 58, "members": [
               {"id": "n1", "url": "http://127.0.0.1:9001", "self": true, "reachable": true, "matchIndex": 58},
               {"id": "n2", "url": "http://127.0.0.1:9002", "self": false, "reachable": true, "matchIndex": 57},
-              {"id": "n3", "url": "http://127.0.0.1:9003", "self": false, "reachable": false, "matchIndex": 12}]}""")
+              {"id": "n3", "url": "http://127.0.0.1:9003", "self": false, "reachable": false, "matchIndex": 12}],
+             "stoppedBy": null}""")
     record ClusterAnswer(String nodeId, @Schema(allowableValues = {"LEADER", "FOLLOWER", "CANDIDATE"}) String role, long term,
                          @Schema(description = "The leader this node knows of, or null") String leaderId,
-                         long commitIndex, long lastApplied, long lastLogIndex, List<MemberAnswer> members) {
+                         long commitIndex, long lastApplied, long lastLogIndex, List<MemberAnswer> members,
+                         @Schema(description = "Why this node stopped taking part (its storage failed: a full disk, say), "
+                                 + "or null while it runs. A stopped node answers as a FOLLOWER that knows no leader; "
+                                 + "it takes part again once restarted.") String stoppedBy) {
     }
 
     record MemberAnswer(String id, String url, boolean self, boolean reachable,
@@ -47,6 +51,6 @@ class ClusterController {
         return new ClusterAnswer(status.nodeId(), status.role().name(), status.term(), status.leaderId(),
                 status.commitIndex(), status.lastApplied(), status.lastLogIndex(),
                 status.members().stream().map(m -> new MemberAnswer(m.id(), m.url().toString(), m.self(), m.reachable(),
-                        m.matchIndex())).toList());
+                        m.matchIndex())).toList(), status.stoppedBy());
     }
 }

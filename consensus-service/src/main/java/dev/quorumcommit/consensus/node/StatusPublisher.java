@@ -45,11 +45,20 @@ final class StatusPublisher {
         stoppedBy = cause;
     }
 
-    /** Built on every read: reachability changes without the loop turning (a peer dies). */
+    /**
+     * Built on every read: reachability changes without the loop turning (a peer dies). A node whose loop stopped
+     * leads nobody and follows nobody any more, whatever its last turn said: it answers as a follower that knows
+     * no leader, so that nobody looking for the leader takes it for one (its term is old, the others have moved on).
+     */
     NodeStatus current() {
         Status status = published;
+        Throwable stopped = stoppedBy;
+        if (stopped != null) {
+            return new NodeStatus(nodeId, NodeStatus.Role.FOLLOWER, status.term(), null, status.commitIndex(),
+                    status.applied(), status.lastLogIndex(), memberList(status, false), reason(stopped));
+        }
         return new NodeStatus(nodeId, role(status.role()), status.term(), status.leaderId(), status.commitIndex(),
-                status.applied(), status.lastLogIndex(), memberList(status));
+                status.applied(), status.lastLogIndex(), memberList(status, status.role() == Role.LEADER), null);
     }
 
     /**
@@ -73,8 +82,12 @@ final class StatusPublisher {
         return stoppedBy;
     }
 
-    private List<NodeStatus.Member> memberList(Status status) {
-        boolean leader = status.role() == Role.LEADER;
+    private static String reason(Throwable stopped) {
+        return stopped.getMessage() == null ? stopped.toString() : stopped.getMessage();
+    }
+
+    /** @param leader whether this node leads now: only a leader knows how far the others' logs match its own */
+    private List<NodeStatus.Member> memberList(Status status, boolean leader) {
         List<NodeStatus.Member> list = new ArrayList<>();
         for (Map.Entry<String, URI> member : members.entrySet()) {
             String id = member.getKey();

@@ -1,5 +1,6 @@
 package dev.quorumcommit.consensus.cluster;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.mockito.BDDMockito.given;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -32,7 +33,7 @@ class ClusterControllerTest {
     void aCandidateShowsNoLeaderAndTheMembersAsItSeesThem() throws Exception {
         given(node.status()).willReturn(new NodeStatus("n2", NodeStatus.Role.CANDIDATE, 7, null, 40, 39, 41, List.of(
                 new Member("n1", URI.create("http://127.0.0.1:9001"), false, false, null),
-                new Member("n2", URI.create("http://127.0.0.1:9002"), true, true, null))));
+                new Member("n2", URI.create("http://127.0.0.1:9002"), true, true, null)), null));
         mvc.perform(get("/api/cluster"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.nodeId").value("n2"))
@@ -43,6 +44,18 @@ class ClusterControllerTest {
                 .andExpect(jsonPath("$.lastApplied").value(39))
                 .andExpect(jsonPath("$.lastLogIndex").value(41))
                 .andExpect(jsonPath("$.members[0].reachable").value(false))
-                .andExpect(jsonPath("$.members[1].self").value(true));
+                .andExpect(jsonPath("$.members[1].self").value(true))
+                .andExpect(jsonPath("$.stoppedBy").doesNotExist());
+    }
+
+    @Test
+    void aStoppedNodeSaysWhy() throws Exception {
+        given(node.status()).willReturn(new NodeStatus("n1", NodeStatus.Role.FOLLOWER, 2, null, 40, 40, 41, List.of(
+                new Member("n1", URI.create("http://127.0.0.1:9001"), true, true, null)),
+                "append failed in /data/n1; the storage is unusable until reopened: java.io.IOException: No space left on device"));
+        mvc.perform(get("/api/cluster"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.role").value("FOLLOWER"))
+                .andExpect(jsonPath("$.stoppedBy").value(containsString("No space left on device")));
     }
 }

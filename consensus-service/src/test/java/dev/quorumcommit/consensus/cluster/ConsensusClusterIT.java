@@ -274,6 +274,10 @@ class ConsensusClusterIT {
             assertThat(raft.path("details").path("stoppedBy").asString()).contains("No space left on device");
             assertThat(Api.get(full.url() + "/actuator/health/readiness").status()).as("out of a load balancer's rotation")
                     .isEqualTo(503);
+            JsonNode fullView = Api.get(full.url() + "/api/cluster").json();
+            assertThat(fullView.path("role").asString()).as("a stopped leader leads no more").isEqualTo("FOLLOWER");
+            assertThat(fullView.path("leaderId").isNull()).isTrue();
+            assertThat(fullView.path("stoppedBy").asString()).contains("No space left on device");
             for (NodeProcess other : cluster.nodes.values()) {
                 if (other != full) {
                     assertThat(Api.get(other.url() + "/api/cluster").json().path("leaderId").asString())

@@ -51,7 +51,7 @@ class AppendControllerTest {
 
     @BeforeEach
     void aFollowerInTermThree() {
-        given(node.status()).willReturn(new NodeStatus("n1", NodeStatus.Role.FOLLOWER, 3, null, 0, 0, 0, List.of()));
+        given(node.status()).willReturn(new NodeStatus("n1", NodeStatus.Role.FOLLOWER, 3, null, 0, 0, 0, List.of(), null));
     }
 
     @Test

@@ -82,7 +82,7 @@ public class LocalConsensusNode implements ConsensusNode {
                 .map(m -> new NodeStatus.Member(m.getKey(), m.getValue(), m.getKey().equals(properties.nodeId()),
                         m.getKey().equals(properties.nodeId()), m.getKey().equals(properties.nodeId()) ? lastIndex : null))
                 .toList();
-        return new NodeStatus(properties.nodeId(), role, term, leaderId, lastIndex, stateMachine.lastApplied(), lastIndex, members);
+        return new NodeStatus(properties.nodeId(), role, term, leaderId, lastIndex, stateMachine.lastApplied(), lastIndex, members, null);
     }
 
     @Override

@@ -34,6 +34,12 @@ class RaftDriverStopTest {
                 return node.status().stoppedBy() != null;
             });
 
+            NodeStatus seen = node.status().current();
+            assertThat(seen.role()).as("no longer the leader it was, nor anyone's follower").isEqualTo(NodeStatus.Role.FOLLOWER);
+            assertThat(seen.leaderId()).isNull();
+            assertThat(seen.stoppedBy()).as("why, in words").contains("is closed");
+            assertThat(seen.members()).allSatisfy(member -> assertThat(member.matchIndex()).isNull());
+
             CompletableFuture<ApplyResult> after = node.propose("\"after\"");
             assertThat(after).as("answered at once, not left queued for its deadline").isCompletedExceptionally();
             try {
