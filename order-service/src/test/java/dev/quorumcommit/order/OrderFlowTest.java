@@ -265,6 +265,30 @@ class OrderFlowTest {
     }
 
     @Test
+    void theSameIdempotencyKeyForAnotherOrderIsA422ThatSaysWhatTheKeyPlacedAndPlacesNothing() throws Exception {
+        String sku = sku(10);
+        String key = "key-" + UUID.randomUUID();
+        JsonNode first = order("{\"sku\":\"" + sku + "\",\"quantity\":2,\"customerId\":\"alice\"}", 201, key);
+
+        for (String other : List.of("{\"sku\":\"" + sku + "\",\"quantity\":5,\"customerId\":\"alice\"}",
+                "{\"sku\":\"" + sku + "\",\"quantity\":2}", "{\"sku\":\"" + sku(10) + "\",\"quantity\":2,\"customerId\":\"alice\"}")) {
+            JsonNode refused = order(other, 422, key);
+            assertThat(refused.path("title").asString()).isEqualTo("Idempotency-Key reused");
+            assertThat(refused.path("detail").asString()).as(other)
+                    .startsWith("The Idempotency-Key '" + key + "' already placed order " + first.path("orderId").asString()
+                            + " (2 of '" + sku + "' for customer 'alice'); this request asks for ")
+                    .endsWith(". A retry must repeat the first request; a new order needs a new key. Nothing was recorded.");
+        }
+        JsonNode retried = order("{\"sku\":\"" + sku + "\",\"quantity\":2,\"customerId\":\"alice\"}", 201, key);
+
+        assertThat(retried.path("orderId")).isEqualTo(first.path("orderId"));
+        assertThat(jdbc.queryForObject("select count(*) from orders where idempotency_key = ?", Long.class, key)).isEqualTo(1);
+        assertThat(inventory.calls.stream().filter(c -> c.startsWith("prepare"))
+                .filter(c -> c.endsWith(first.path("txId").asString()))).hasSize(1);
+        assertThat(inventory.available.get(sku)).isEqualTo(8);
+    }
+
+    @Test
     void concurrentRetriesWithOneIdempotencyKeyPlaceOneOrder() throws Exception {
         // The order row is written in the coordinator's first local commit: the retry that loses the race on the
         // key must roll back its transaction record with it, before any prepare, and answer with the winner.

@@ -66,6 +66,11 @@ class Order implements Persistable<String> {
         isNew = false;
     }
 
+    /** The request that placed this order, as a retry of it would read. */
+    PlaceOrderRequest asRequest() {
+        return new PlaceOrderRequest(sku, quantity, customerId);
+    }
+
     OrderView view() {
         return new OrderView(id, sku, quantity, status, txId, reason);
     }

@@ -59,7 +59,7 @@ class OrderService {
     }
 
     OrderView place(PlaceOrderRequest request, String idempotencyKey) {
-        Optional<OrderView> earlier = byIdempotencyKey(idempotencyKey);
+        Optional<OrderView> earlier = retryOf(request, idempotencyKey);
         if (earlier.isPresent()) {
             return earlier.get();
         }
@@ -89,7 +89,7 @@ class OrderService {
         } catch (DataIntegrityViolationException e) {
             // A concurrent retry with the same key won the insert: its order is the answer, and ours rolled back
             // with its transaction record before anyone was asked to prepare.
-            return byIdempotencyKey(idempotencyKey).orElseThrow(() -> e);
+            return retryOf(request, idempotencyKey).orElseThrow(() -> e);
         }
         if (outcome.decision() == Decision.COMMIT && outcome.appliedLocally()) {
             // The order participant's commit, durable before run() returned, confirmed the order and changed
@@ -107,7 +107,24 @@ class OrderService {
         return reads.execute(s -> orders.search(status, sku).stream().map(Order::view).toList());
     }
 
-    private Optional<OrderView> byIdempotencyKey(String key) {
-        return key == null ? Optional.empty() : reads.execute(s -> orders.findByIdempotencyKey(key).map(Order::view));
+    /**
+     * The order an earlier request with this key placed, if any. A key is a promise that the request is the same
+     * one again (a retry after a lost answer): one asking for something else is refused, 422 as the IETF's
+     * Idempotency-Key draft has it, rather than answered with an order the caller did not ask for.
+     */
+    private Optional<OrderView> retryOf(PlaceOrderRequest request, String key) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        Optional<Order> earlier = reads.execute(s -> orders.findByIdempotencyKey(key));
+        if (earlier.isPresent() && !earlier.get().asRequest().equals(request)) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
+                    "The Idempotency-Key '" + key + "' already placed order " + earlier.get().getId() + " ("
+                            + earlier.get().asRequest().inWords() + "); this request asks for " + request.inWords()
+                            + ". A retry must repeat the first request; a new order needs a new key. Nothing was recorded.");
+            problem.setTitle("Idempotency-Key reused");
+            throw new ErrorResponseException(HttpStatus.UNPROCESSABLE_CONTENT, problem, null);
+        }
+        return earlier.map(Order::view);
     }
 }

@@ -13,4 +13,9 @@ record PlaceOrderRequest(
         @Schema(example = "BOOK-42") String sku,
         @NotNull @Min(1) @Max(1_000_000) @Schema(example = "2") Integer quantity,
         @Size(max = 100) @Schema(example = "alice", nullable = true) String customerId) {
+
+    /** For a person comparing two requests: {@code 2 of 'BOOK-42' for customer 'alice'}. */
+    String inWords() {
+        return quantity + " of '" + sku + "'" + (customerId == null ? "" : " for customer '" + customerId + "'");
+    }
 }
