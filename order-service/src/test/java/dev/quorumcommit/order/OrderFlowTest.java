@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +30,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -314,6 +316,42 @@ class OrderFlowTest {
         String txId = json.readTree(results.get(0).get().getResponse().getContentAsString()).get("txId").asString();
         assertThat(inventory.calls.stream().filter(c -> c.startsWith("prepare")).filter(c -> c.endsWith(txId))).hasSize(1);
         assertThat(inventory.available.get(sku)).isEqualTo(9);
+    }
+
+    @Test
+    void concurrentRequestsWithOneIdempotencyKeyForTwoOrdersPlaceOneAndRefuseTheOther() throws Exception {
+        // The loser of the race on the key finds the winner's order only after its own insert failed: a different
+        // order is refused there too, and its transaction record rolled back with the insert.
+        String sku = sku(10);
+        String key = "key-" + UUID.randomUUID();
+        inventory.prepareMillis = 50;
+        long recordsBefore = jdbc.queryForObject("select count(*) from tx_record", Long.class);
+        long preparesBefore = inventory.calls.stream().filter(c -> c.startsWith("prepare")).count();
+        List<Future<MvcResult>> results = new ArrayList<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 6; i++) {
+                int quantity = 1 + i % 2;
+                results.add(clients.submit(() -> mvc.perform(post("/api/orders").contentType(MediaType.APPLICATION_JSON)
+                        .header("Idempotency-Key", key).content("{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}"))
+                        .andReturn()));
+            }
+        }
+        Map<String, Object> placed = jdbc.queryForMap("select id, quantity from orders where idempotency_key = ?", key);
+        int placedQuantity = ((Number) placed.get("quantity")).intValue();
+        for (int i = 0; i < results.size(); i++) {
+            MockHttpServletResponse answer = results.get(i).get().getResponse();
+            if (1 + i % 2 == placedQuantity) {
+                assertThat(answer.getStatus()).as(answer.getContentAsString()).isIn(201, 202);
+                assertThat(json.readTree(answer.getContentAsString()).path("orderId").asString()).isEqualTo(placed.get("id"));
+            } else {
+                assertThat(answer.getStatus()).as(answer.getContentAsString()).isEqualTo(422);
+            }
+        }
+        assertThat(jdbc.queryForObject("select count(*) from tx_record", Long.class) - recordsBefore)
+                .as("the losers' transaction records rolled back with their inserts").isEqualTo(1);
+        assertThat(inventory.calls.stream().filter(c -> c.startsWith("prepare")).count() - preparesBefore)
+                .as("nobody asked to prepare for the losers").isEqualTo(1);
+        assertThat(inventory.available.get(sku)).isEqualTo(10 - placedQuantity);
     }
 
     @ParameterizedTest
