@@ -194,8 +194,36 @@ class OrderTransactionsIT {
         shop.assertSettled("fault-c", 60);
     }
 
+    /**
+     * The contract's promise for an undecided order: with two consensus nodes of three gone, no decision can be written,
+     * so the order is answered 202 PENDING (stock reserved, nothing decided); once the quorum is back it settles by
+     * itself, whichever decision stands (order-service's recovery writing COMMIT from the votes, or inventory's
+     * termination writing ABORT, first).
+     */
     @Test
     @Order(5)
+    void anOrderPlacedWithoutAConsensusQuorumIsPendingAndSettlesByItselfOnceTheQuorumIsBack() {
+        shop.stock("quorum", 5);
+        List<ServiceProcess> gone = cluster.consensus.values().stream().limit(2).toList();
+        gone.forEach(ServiceProcess::kill);
+
+        long started = System.nanoTime();
+        Http.Answer placed = shop.place("quorum", 1, null);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(placed.status()).as("answered after %d ms: %s", tookMillis, placed.body()).isEqualTo(202);
+        assertThat(placed.json().path("status").asString()).isEqualTo("PENDING");
+        String orderId = placed.json().path("orderId").asString();
+        assertThat(shop.order(orderId).status()).isEqualTo("PENDING");
+        assertThat(shop.stockOf("quorum")).as("held by the prepared transaction").isEqualTo(new Shop.Stock(4, 1));
+
+        gone.forEach(ServiceProcess::start);
+        cluster.awaitEverythingUp();
+        shop.assertSettled("quorum", 5);
+        assertThat(shop.order(orderId).status()).isIn("CONFIRMED", "REJECTED");
+    }
+
+    @Test
+    @Order(6)
     void anInventoryFrozenPastItsPreparedTimeoutResolvesEveryTransactionAfterItThaws() throws InterruptedException {
         shop.stock("fault-d", 60);
         try (OrderFlow flow = new OrderFlow(shop, "fault-d", 4)) {
@@ -216,7 +244,7 @@ class OrderTransactionsIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theDecisionOfAFinishedTransactionIsForgottenInConsensusAndTheOrderStillShowsIt() {
         shop.stock("forget", 5);
         Http.Answer placed = shop.place("forget", 1, null);
@@ -241,7 +269,7 @@ class OrderTransactionsIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void anInventoryWhoseDiskFillsHaltsAsACrashWouldAndEveryOrderSettlesOnceItIsBackWithRoom() throws IOException {
         assumeTrue(inventoryDisk != null, "mounting a tmpfs for inventory's database needs root (CI runs as root)");
         shop.stock("fault-e", 200);
