@@ -37,17 +37,15 @@ class OrderController {
 
     @PostMapping
     @Operation(summary = "Place an order", description = "Reserves the stock and records the order in one distributed "
-            + "transaction. A retry with the same Idempotency-Key returns the first order and places nothing new; "
-            + "the same key with another order (another SKU, quantity or customer) is refused with 422.")
+            + "transaction. A retry with the same Idempotency-Key returns the first order and places nothing new. The "
+            + "key alone names the order: a request that reuses it for another order is answered with the first one "
+            + "(and logged as the client's mistake).")
     @ApiResponse(responseCode = "201", description = "CONFIRMED: the stock is taken")
     @ApiResponse(responseCode = "409", description = "REJECTED: reason says why (not enough stock, unknown SKU, "
             + "inventory unavailable)")
     @ApiResponse(responseCode = "202", description = "PENDING: the decision is not known yet; poll the order")
     @ApiResponse(responseCode = "400", description = "Malformed request: nothing is recorded", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "422", description = "The Idempotency-Key already placed another order: nothing is "
-            + "recorded", content = @Content(mediaType = "application/problem+json",
-            schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<OrderView> place(@Valid @RequestBody PlaceOrderRequest request,
             @RequestHeader(name = "Idempotency-Key", required = false) @Size(min = 1, max = 100)
             @Parameter(example = "order-2025-0001") String idempotencyKey) {

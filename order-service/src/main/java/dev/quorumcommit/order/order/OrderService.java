@@ -7,6 +7,8 @@ import java.util.Optional;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -36,6 +38,8 @@ import dev.quorumcommit.twopc.local.SyncingJpaTransactionManager;
  */
 @Service
 class OrderService {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderService.class);
 
     private final OrderRepository orders;
     private final Coordinator coordinator;
@@ -108,9 +112,9 @@ class OrderService {
     }
 
     /**
-     * The order an earlier request with this key placed, if any. A key is a promise that the request is the same
-     * one again (a retry after a lost answer): one asking for something else is refused, 422 as the IETF's
-     * Idempotency-Key draft has it, rather than answered with an order the caller did not ask for.
+     * The order an earlier request with this key placed, if any. The key alone names the order, as the contract has
+     * it: a request with a key already used is answered with that key's order, whatever it asks. One that asks for
+     * another order is a client's mistake (a retry repeats its request), so it is logged, for whoever runs the client.
      */
     private Optional<OrderView> retryOf(PlaceOrderRequest request, String key) {
         if (key == null) {
@@ -118,12 +122,9 @@ class OrderService {
         }
         Optional<Order> earlier = reads.execute(s -> orders.findByIdempotencyKey(key));
         if (earlier.isPresent() && !earlier.get().asRequest().equals(request)) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
-                    "The Idempotency-Key '" + key + "' already placed order " + earlier.get().getId() + " ("
-                            + earlier.get().asRequest().inWords() + "); this request asks for " + request.inWords()
-                            + ". A retry must repeat the first request; a new order needs a new key. Nothing was recorded.");
-            problem.setTitle("Idempotency-Key reused");
-            throw new ErrorResponseException(HttpStatus.UNPROCESSABLE_CONTENT, problem, null);
+            log.warn("Idempotency-Key '{}' already placed order {} ({}); a request with it asks for {}: answered with the"
+                    + " first order, nothing placed. A retry must repeat its request; another order needs another key.",
+                    key, earlier.get().getId(), earlier.get().asRequest().inWords(), request.inWords());
         }
         return earlier.map(Order::view);
     }
