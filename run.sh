@@ -75,9 +75,12 @@ launch() { # index: (re)starts the process of that index, appending to its log
   echo "Started ${names[$1]} (pid $!, log $logs/${names[$1]}.log)"
 }
 
+# The chaos switch is on: this cluster is for trying things out, and cutting a node off is one of them
+# (POST /api/chaos/partition on a node, the README's tour). A cluster of yours leaves it off, its default.
 for i in 1 2 3; do
   start "consensus-n$i" "900$i" consensus-service \
-    --consensus.node-id="n$i" --consensus.peers="$peers" --consensus.data-dir="$data/consensus-n$i"
+    --consensus.node-id="n$i" --consensus.peers="$peers" --consensus.data-dir="$data/consensus-n$i" \
+    --consensus.chaos.enabled=true
 done
 start inventory-service 8082 inventory-service \
   --consensus.urls="$consensus_urls" --spring.datasource.url="jdbc:h2:file:$data/inventory"
