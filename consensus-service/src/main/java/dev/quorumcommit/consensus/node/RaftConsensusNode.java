@@ -125,10 +125,6 @@ class RaftConsensusNode implements ConsensusNode, InboundMessages, SmartLifecycl
         return status.leaderWithQuorum();
     }
 
-    Throwable stoppedBy() {
-        return status.stoppedBy();
-    }
-
     @Override
     public ReplicatedStateMachine stateMachine() {
         return stateMachine;

@@ -26,8 +26,8 @@ class RaftHealthIndicator implements HealthIndicator {
         health.withDetail("role", status.role()).withDetail("term", status.term())
                 .withDetail("leaderId", status.leaderId() == null ? "none" : status.leaderId())
                 .withDetail("commitIndex", status.commitIndex()).withDetail("lastApplied", status.lastApplied());
-        if (node.stoppedBy() != null) {
-            health.withDetail("stoppedBy", node.stoppedBy().toString());
+        if (status.stoppedBy() != null) {
+            health.withDetail("stoppedBy", status.stoppedBy());
         }
         return health.build();
     }

@@ -21,7 +21,8 @@ final class StatusPublisher {
     private final long electionTimeoutNanos;
     private volatile Status published;
     private volatile long leaderContactNanos;
-    private volatile Throwable stoppedBy;
+    /** Why the loop stopped, in words; null while it runs. */
+    private volatile String stoppedBy;
 
     StatusPublisher(String nodeId, Map<String, URI> members, PeerTransport transport, long electionTimeoutNanos) {
         this.nodeId = nodeId;
@@ -42,7 +43,7 @@ final class StatusPublisher {
     }
 
     void stopped(Throwable cause) {
-        stoppedBy = cause;
+        stoppedBy = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }
 
     /**
@@ -52,10 +53,10 @@ final class StatusPublisher {
      */
     NodeStatus current() {
         Status status = published;
-        Throwable stopped = stoppedBy;
+        String stopped = stoppedBy;
         if (stopped != null) {
             return new NodeStatus(nodeId, NodeStatus.Role.FOLLOWER, status.term(), null, status.commitIndex(),
-                    status.applied(), status.lastLogIndex(), memberList(status, false), reason(stopped));
+                    status.applied(), status.lastLogIndex(), memberList(status, false), stopped);
         }
         return new NodeStatus(nodeId, role(status.role()), status.term(), status.leaderId(), status.commitIndex(),
                 status.applied(), status.lastLogIndex(), memberList(status, status.role() == Role.LEADER), null);
@@ -76,14 +77,6 @@ final class StatusPublisher {
             return reachable >= members.size() / 2 + 1;
         }
         return System.nanoTime() - leaderContactNanos < electionTimeoutNanos;
-    }
-
-    Throwable stoppedBy() {
-        return stoppedBy;
-    }
-
-    private static String reason(Throwable stopped) {
-        return stopped.getMessage() == null ? stopped.toString() : stopped.getMessage();
     }
 
     /** @param leader whether this node leads now: only a leader knows how far the others' logs match its own */

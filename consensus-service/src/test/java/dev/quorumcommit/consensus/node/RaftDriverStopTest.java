@@ -31,7 +31,7 @@ class RaftDriverStopTest {
             storage.close(); // the disk is gone: the next append fails
             await("the loop stops on the failed append").atMost(Duration.ofSeconds(10)).until(() -> {
                 node.propose("\"during\"").exceptionally(e -> null);
-                return node.status().stoppedBy() != null;
+                return node.status().current().stoppedBy() != null;
             });
 
             NodeStatus seen = node.status().current();

@@ -121,11 +121,10 @@ class OrderService {
             return Optional.empty();
         }
         Optional<Order> earlier = reads.execute(s -> orders.findByIdempotencyKey(key));
-        if (earlier.isPresent() && !earlier.get().asRequest().equals(request)) {
-            log.warn("Idempotency-Key '{}' already placed order {} ({}); a request with it asks for {}: answered with the"
-                    + " first order, nothing placed. A retry must repeat its request; another order needs another key.",
-                    key, earlier.get().getId(), earlier.get().asRequest().inWords(), request.inWords());
-        }
+        earlier.filter(order -> !order.asRequest().equals(request)).ifPresent(order -> log.warn(
+                "Idempotency-Key '{}' already placed order {} ({}); a request with it asks for {}: answered with the"
+                        + " first order, nothing placed. A retry must repeat its request; another order needs another key.",
+                key, order.getId(), order.asRequest().inWords(), request.inWords()));
         return earlier.map(Order::view);
     }
 }
