@@ -325,7 +325,7 @@ class ConsensusClusterIT {
     }
 
     private void awaitAllCaughtUp() {
-        await("every node applied the same commit index").atMost(ELECTION).pollInterval(Duration.ofMillis(250)).until(() -> {
+        await("every node applied the same commit index").atMost(ELECTION).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).until(() -> {
             List<Long> applied = new ArrayList<>();
             for (NodeProcess node : cluster.nodes.values()) {
                 Api.Answer view = Api.get(node.url() + "/api/cluster");

@@ -55,7 +55,7 @@ final class ProcessCluster implements AutoCloseable {
     /** Waits until every live node agrees on one leader, and returns it. */
     NodeProcess awaitLeader(Duration timeout) {
         String[] leader = new String[1];
-        await("a leader that every live node follows").atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await("a leader that every live node follows").atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
             List<String> seen = new ArrayList<>();
             for (NodeProcess node : alive()) {
                 Api.Answer answer = Api.get(node.url() + "/api/cluster");

@@ -40,7 +40,7 @@ class ComposeStackIT {
 
             for (String service : stack.ports.keySet()) {
                 String url = stack.url(service);
-                await(service + " ready").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
+                await(service + " ready").atMost(Duration.ofMinutes(4)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(2))
                         .until(() -> Http.get(url + "/actuator/health/readiness").status() == 200);
                 assertThat(Http.get(url + "/actuator/health").json().path("status").asString()).as(service).isEqualTo("UP");
                 Http.Answer swagger = Http.get(url + "/swagger-ui.html");

@@ -74,7 +74,7 @@ public final class ServiceProcess {
 
     /** Ready as its readiness probe says; fails at once, with its log, if the process exits meanwhile. */
     public ServiceProcess awaitReady(Duration timeout) {
-        await(name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(250))
+        await(name + " ready").atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
                 .failFast(name + " exited while starting:\n" + logTail(30), () -> !alive())
                 .until(() -> Http.get(url() + "/actuator/health/readiness").status() == 200);
         return this;

@@ -84,7 +84,7 @@ final class Cluster implements AutoCloseable {
     ServiceProcess awaitLeader() {
         String[] leader = new String[1];
         await("a leader that every live consensus node follows").atMost(Duration.ofMinutes(1))
-                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
                     List<String> seen = new ArrayList<>();
                     for (ServiceProcess node : consensus.values()) {
                         if (!node.alive()) {
