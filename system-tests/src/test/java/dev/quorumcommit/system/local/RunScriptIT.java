@@ -48,6 +48,11 @@ class RunScriptIT {
                 assertThat(Http.get("http://127.0.0.1:" + port + "/swagger-ui.html").status()).as("Swagger UI on %d", port).isEqualTo(200);
                 assertThat(Http.get("http://127.0.0.1:" + port + "/v3/api-docs").json().path("openapi").asString()).startsWith("3.");
                 assertThat(Http.get("http://127.0.0.1:" + port + "/actuator/health").json().path("status").asString()).isEqualTo("UP");
+                // Refused by Tomcat before Spring sees it, and still a problem, not Tomcat's HTML page.
+                Http.Answer refused = Http.get("http://127.0.0.1:" + port + "/api/a%2Fb");
+                assertThat(refused.status()).as("an encoded '/' on %d", port).isEqualTo(400);
+                assertThat(refused.contentType()).as("an encoded '/' on %d", port).startsWith("application/problem+json");
+                assertThat(refused.json().path("detail").asString()).contains("encoded '/'");
             }
             assertThat(Http.get("http://127.0.0.1:8082/api/inventory/apple").json().path("available").asInt()).isEqualTo(100);
             Http.put("http://127.0.0.1:8082/api/inventory/apple", "{\"available\": 7}");

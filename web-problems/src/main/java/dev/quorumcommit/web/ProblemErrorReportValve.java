@@ -1,4 +1,4 @@
-package dev.quorumcommit.consensus.system;
+package dev.quorumcommit.web;
 
 import java.io.IOException;
 import java.io.PrintWriter;
