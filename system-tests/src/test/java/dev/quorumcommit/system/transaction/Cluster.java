@@ -41,7 +41,8 @@ final class Cluster implements AutoCloseable {
         String urls = ports.values().stream().map(port -> "http://127.0.0.1:" + port).collect(Collectors.joining(","));
         ports.forEach((id, port) -> consensus.put(id, new ServiceProcess(id, "consensus-service", port,
                 dir.resolve(id + ".log"), List.of("--consensus.node-id=" + id, "--consensus.peers=" + peers,
-                        "--consensus.data-dir=" + dir.resolve("consensus-" + id)))));
+                        "--consensus.data-dir=" + dir.resolve("consensus-" + id),
+                        "--consensus.chaos.enabled=true")))); // a test cuts the leader off from its peers
         int inventoryPort = Project.freePort();
         inventory = new ServiceProcess("inventory", "inventory-service", inventoryPort, dir.resolve("inventory.log"),
                 List.of("--consensus.urls=" + urls, "--spring.datasource.url=jdbc:h2:file:" + inventoryData.resolve("inventory")));

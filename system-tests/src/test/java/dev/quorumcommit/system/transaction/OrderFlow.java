@@ -42,6 +42,17 @@ final class OrderFlow implements AutoCloseable {
         return answers.get();
     }
 
+    /** How many orders were answered 201 CONFIRMED so far. */
+    int confirmed() {
+        AtomicInteger confirmed = byStatus.get(201);
+        return confirmed == null ? 0 : confirmed.get();
+    }
+
+    void awaitConfirmed(int count) {
+        await(count + " orders confirmed").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> confirmed() >= count);
+    }
+
     void awaitAnswers(int count) {
         await(count + " orders answered").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                 .until(() -> answers.get() >= count);
