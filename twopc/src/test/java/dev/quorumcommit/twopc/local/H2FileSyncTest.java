@@ -14,6 +14,7 @@ import java.sql.Statement;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +72,32 @@ class H2FileSyncTest {
                         .doesNotThrowAnyException();
                 assertThat(rowsInACopyOf("pooled")).isEqualTo(1);
             }
+        }
+    }
+
+    /** A database an H2 server runs, even in this JVM, is out of the engine's reach: CHECKPOINT SYNC, through the pool. */
+    @Test
+    void aDatabaseOfAnH2ServerIsSyncedByCheckpoint() throws Exception {
+        Server server = Server.createTcpServer("-tcpPort", "0", "-baseDir", dir.toString(), "-ifNotExists").start();
+        try {
+            JdbcDataSource remote = new JdbcDataSource();
+            remote.setURL("jdbc:h2:tcp://localhost:" + server.getPort() + "/served");
+            remote.setUser("sa");
+            H2FileSync sync = new H2FileSync(remote);
+            try (Connection connection = remote.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("create table item (id int primary key)");
+                statement.execute("SET WRITE_DELAY 60000");
+                sync.run();
+                statement.executeUpdate("insert into item values (1)");
+
+                assertThat(rowsInACopyOf("served")).as("committed, not written").isZero();
+
+                sync.run();
+
+                assertThat(rowsInACopyOf("served")).isEqualTo(1);
+            }
+        } finally {
+            server.stop();
         }
     }
 
