@@ -8,7 +8,7 @@ import jakarta.validation.constraints.Pattern;
 
 @Schema(description = "What to reserve for the transaction")
 record PrepareRequest(
-        @NotNull @Pattern(regexp = SKU, message = SKU_RULE) @Schema(example = "BOOK-42") String sku,
+        @NotNull @Pattern(regexp = SKU, message = SKU_RULE) @Schema(example = "apple") String sku,
         @NotNull @Min(1) @Max(MAX_QUANTITY) @Schema(example = "2") Integer quantity) {
 
     /** What a prepare may name and ask for, in the single route and the batched one alike. */

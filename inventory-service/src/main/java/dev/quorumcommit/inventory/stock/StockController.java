@@ -37,7 +37,7 @@ class StockController {
     @ApiResponse(responseCode = "400", description = "available missing, negative, not an integer or above 1e9; malformed SKU",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     StockView restock(@PathVariable @Pattern(regexp = SKU, message = "must be 1 to 64 letters, digits, '.', '_' or '-'")
-            @Parameter(example = "BOOK-42") String sku, @Valid @RequestBody RestockRequest request) {
+            @Parameter(example = "apple") String sku, @Valid @RequestBody RestockRequest request) {
         return service.restock(sku, request.available());
     }
 
@@ -46,7 +46,7 @@ class StockController {
     @ApiResponse(responseCode = "200", description = "The stock")
     @ApiResponse(responseCode = "404", description = "Unknown SKU",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    StockView find(@PathVariable @Parameter(example = "BOOK-42") String sku) {
+    StockView find(@PathVariable @Parameter(example = "apple") String sku) {
         return service.find(sku).orElseThrow(() -> new UnknownSkuException(sku));
     }
 

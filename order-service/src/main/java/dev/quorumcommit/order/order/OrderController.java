@@ -74,7 +74,7 @@ class OrderController {
     @GetMapping
     @Operation(summary = "Orders, optionally by status and SKU, oldest first")
     List<OrderView> search(@RequestParam(required = false) OrderStatus status,
-            @RequestParam(required = false) @Parameter(example = "BOOK-42") String sku) {
+            @RequestParam(required = false) @Parameter(example = "apple") String sku) {
         return service.search(status, sku);
     }
 }

@@ -15,6 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +59,7 @@ class RunScriptIT {
                 assertThat(refused.json().path("detail").asString()).contains("encoded '/'");
             }
             assertThat(Http.get("http://127.0.0.1:8082/api/inventory/apple").json().path("available").asInt()).isEqualTo(100);
+            aPersonTryingOutSwaggerUisExampleOrderGetsItConfirmed();
             Http.put("http://127.0.0.1:8082/api/inventory/apple", "{\"available\": 7}");
 
             Commands.Result tour = Commands.run(workingDirectory, 300, "bash", "-euo", "pipefail", "-c", ReadmeTour.script());
@@ -78,6 +83,23 @@ class RunScriptIT {
             second.stop();
         }
         second.assertEveryProcessGone();
+    }
+
+    /**
+     * Swagger UI's "Try it out" sends the example of each field its schema gives: on a cluster run.sh just started,
+     * that order must be one the demo stock can fill, not a 409 for a SKU nobody stocked.
+     */
+    private static void aPersonTryingOutSwaggerUisExampleOrderGetsItConfirmed() {
+        JsonNode fields = Http.get("http://127.0.0.1:8081/v3/api-docs").json()
+                .path("components").path("schemas").path("PlaceOrderRequest").path("properties");
+        ObjectNode example = JsonNodeFactory.instance.objectNode();
+        fields.properties().stream().filter(field -> field.getValue().has("example"))
+                .forEach(field -> example.set(field.getKey(), field.getValue().get("example")));
+        assertThat(example.has("sku")).as("the schema's example: %s", fields).isTrue();
+
+        Http.Answer placed = Http.post("http://127.0.0.1:8081/api/orders", example.toString());
+        assertThat(placed.status()).as("the example order %s: %s", example, placed.body()).isEqualTo(201);
+        assertThat(placed.json().path("status").asString()).isEqualTo("CONFIRMED");
     }
 
     /** run.sh as a child process, with what it prints collected line by line. */
