@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One packaged service jar as a real process on its own port, its output appended to a log file, so
+ * One packaged service jar, extracted as run.sh runs it, as a real process on its own port, its output appended to a log file, so
  * that a test can kill it with SIGKILL, freeze it with SIGSTOP, and start it again on the same port
  * and data. The contract's flags are the caller's; {@link #start(List)} may add a few for one run
  * only (a fault-injection switch), so that the restart after the fault runs without them.
@@ -32,7 +32,7 @@ public final class ServiceProcess {
         this.logFile = logFile;
         // Small heaps and the C1 compiler only: five JVMs start side by side on two cores.
         this.command = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-jar", Project.jar(service).toString(), "--server.port=" + port));
+                "-jar", Project.extractedJar(service).toString(), "--server.port=" + port));
         this.command.addAll(flags);
     }
 
