@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One packaged service jar, extracted as run.sh runs it, as a real process on its own port, its output appended to a log file, so
- * that a test can kill it with SIGKILL, freeze it with SIGSTOP, and start it again on the same port
- * and data. The contract's flags are the caller's; {@link #start(List)} may add a few for one run
- * only (a fault-injection switch), so that the restart after the fault runs without them.
+ * One packaged service jar, extracted as run.sh runs it, as a real process on its own port, its output
+ * appended to a log file, so that a test can kill it with SIGKILL, freeze it with SIGSTOP, and start it
+ * again on the same port and data. The contract's flags are the caller's; {@link #start(List)} may add a
+ * few for one run only (a fault-injection switch), so that the restart after the fault runs without them.
  */
 public final class ServiceProcess {
 
