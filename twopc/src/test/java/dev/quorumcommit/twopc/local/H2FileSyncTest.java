@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -31,21 +33,7 @@ class H2FileSyncTest {
 
     @Test
     void aCommitTheBackgroundWriterHasNotWrittenYetIsInTheFileOnceSynced() throws Exception {
-        JdbcDataSource dataSource = file("db");
-        H2FileSync sync = new H2FileSync(dataSource);
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("create table item (id int primary key)");
-            // The background writer writes what is committed a minute later at most: not during this test.
-            statement.execute("SET WRITE_DELAY 60000");
-            sync.run();
-            statement.executeUpdate("insert into item values (1)");
-
-            assertThat(rowsInACopyOf("db")).as("committed, not written: what a kill -9 would take back").isZero();
-
-            sync.run();
-
-            assertThat(rowsInACopyOf("db")).isEqualTo(1);
-        }
+        assertACommitIsInTheFileOnceSyncedAndNotBefore(file("db"), "db");
     }
 
     /**
@@ -83,19 +71,7 @@ class H2FileSyncTest {
             JdbcDataSource remote = new JdbcDataSource();
             remote.setURL("jdbc:h2:tcp://localhost:" + server.getPort() + "/served");
             remote.setUser("sa");
-            H2FileSync sync = new H2FileSync(remote);
-            try (Connection connection = remote.getConnection(); Statement statement = connection.createStatement()) {
-                statement.execute("create table item (id int primary key)");
-                statement.execute("SET WRITE_DELAY 60000");
-                sync.run();
-                statement.executeUpdate("insert into item values (1)");
-
-                assertThat(rowsInACopyOf("served")).as("committed, not written").isZero();
-
-                sync.run();
-
-                assertThat(rowsInACopyOf("served")).isEqualTo(1);
-            }
+            assertACommitIsInTheFileOnceSyncedAndNotBefore(remote, "served");
         } finally {
             server.stop();
         }
@@ -107,6 +83,23 @@ class H2FileSyncTest {
         inMemory.setURL("jdbc:h2:mem:sync-" + System.nanoTime());
 
         assertThatCode(new H2FileSync(inMemory)::run).doesNotThrowAnyException();
+    }
+
+    private void assertACommitIsInTheFileOnceSyncedAndNotBefore(DataSource dataSource, String name) throws Exception {
+        H2FileSync sync = new H2FileSync(dataSource);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("create table item (id int primary key)");
+            // The background writer writes what is committed a minute later at most: not during this test.
+            statement.execute("SET WRITE_DELAY 60000");
+            sync.run();
+            statement.executeUpdate("insert into item values (1)");
+
+            assertThat(rowsInACopyOf(name)).as("committed, not written: what a kill -9 would take back").isZero();
+
+            sync.run();
+
+            assertThat(rowsInACopyOf(name)).isEqualTo(1);
+        }
     }
 
     private JdbcDataSource file(String name) {
