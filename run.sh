@@ -32,20 +32,6 @@ for s in "${services[@]}"; do
   fi
 done
 
-# Each service runs extracted (Spring Boot's `extract`: its own jar with its libraries beside it, read by the JDK's
-# class loader), not as the executable jar: that starts on a fifth less CPU, and cannot meet spring-boot#51463, where
-# the executable jar's class loader and virtual threads can hang a service for good (README, "One known problem").
-# Extracted again whenever the jar is newer than the extraction.
-extracted() { # service: prints the jar to run
-  local jar="$repo/$1/target/$1.jar" dir="$repo/$1/target/extracted"
-  if [[ ! -f "$dir/.extracted" || "$jar" -nt "$dir/.extracted" ]]; then
-    rm -rf "$dir"
-    "$java" -Djarmode=tools -jar "$jar" extract --destination "$dir" > /dev/null
-    touch "$dir/.extracted"
-  fi
-  echo "$dir/$1.jar"
-}
-
 pids=()
 names=()
 commands=()
@@ -77,7 +63,10 @@ start() { # name port jar args...
   # (docs/BENCHMARKS.md, "Serial GC for the services").
   local gc=-XX:+UseSerialGC
   [[ $jar == consensus-service ]] && gc=-XX:+UseG1GC
-  commands+=("$(printf '%q ' "$java" -Xmx384m "$gc" -jar "$(extracted "$jar")" --server.port="$port" "$@")")
+  # Extracted, not the executable jar: see scripts/extracted-jar.sh.
+  local runnable
+  runnable=$("$repo/scripts/extracted-jar.sh" "$jar")
+  commands+=("$(printf '%q ' "$java" -Xmx384m "$gc" -jar "$runnable" --server.port="$port" "$@")")
   names+=("$name")
   launch $((${#names[@]} - 1))
 }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.util.List;
+import java.util.Map;
 
 /** Where the repository and its packaged jars are, the jars extracted to run, and free ports to run them on. */
 public final class Project {
@@ -31,33 +31,16 @@ public final class Project {
     }
 
     /**
-     * The service's jar extracted as {@code run.sh} extracts it, into the same folder (its libraries beside it, read by
-     * the JDK's class loader): so the processes the tests start run as a person's do, on a fifth less CPU at start-up
-     * and clear of spring-boot#51463, the executable jar's hang under virtual threads. Extracted again when the jar is
-     * newer than the extraction.
+     * The service's jar extracted as {@code run.sh} runs it, by the same script ({@code scripts/extracted-jar.sh}, which
+     * says why): the processes the tests start run as a person's do.
      */
     public static synchronized Path extractedJar(String service) {
-        Path jar = jar(service);
-        Path dir = jar.resolveSibling("extracted");
-        Path stamp = dir.resolve(".extracted");
-        try {
-            if (!Files.exists(stamp) || Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(stamp)) > 0) {
-                if (Files.exists(dir)) {
-                    try (Stream<Path> old = Files.walk(dir)) {
-                        for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
-                            Files.delete(path);
-                        }
-                    }
-                }
-                String java = ProcessHandle.current().info().command().orElse("java");
-                Commands.run(root(), 120, java, "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
-                        dir.toString()).orFail("extracting " + jar);
-                Files.createFile(stamp);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot extract " + jar, e);
-        }
-        return dir.resolve(service + ".jar");
+        jar(service); // missing: say how to build it
+        Commands.Result extracted = Commands.run(root(), Map.of("JAVA_HOME", System.getProperty("java.home")), 120,
+                List.of("bash", root().resolve("scripts/extracted-jar.sh").toString(), service))
+                .orFail("extracting " + service);
+        List<String> lines = extracted.output().strip().lines().toList();
+        return Path.of(lines.getLast()); // its last line; a JVM's notice could come before it
     }
 
     public static int freePort() {
