@@ -66,10 +66,13 @@ class InventoryParticipantTest {
         String sku = stock(10);
         String tx = tx();
 
+        assertThat(barrierStore.isPrepared(tx)).isFalse();
         assertThat(participant.prepare(tx, sku, 3).isYes()).isTrue();
         assertThat(counts(sku)).containsExactly(7, 3);
+        assertThat(barrierStore.isPrepared(tx)).as("read outside a local transaction, as termination does").isTrue();
         assertThat(participant.commit(tx)).isEqualTo(BranchState.COMMITTED);
         assertThat(counts(sku)).containsExactly(7, 0);
+        assertThat(barrierStore.isPrepared(tx)).isFalse();
     }
 
     @Test

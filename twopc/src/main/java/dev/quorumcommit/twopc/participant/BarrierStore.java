@@ -30,4 +30,7 @@ public interface BarrierStore {
 
     /** Transactions still PREPARED since before the cutoff: the ones termination must resolve. */
     List<BarrierEntry> preparedBefore(Instant cutoff);
+
+    /** Whether the transaction's entry is PREPARED at this moment: a plain read, outside any local transaction. */
+    boolean isPrepared(String txId);
 }

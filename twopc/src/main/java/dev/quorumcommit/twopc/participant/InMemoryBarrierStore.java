@@ -39,4 +39,10 @@ public class InMemoryBarrierStore implements BarrierStore {
         return entries.values().stream()
                 .filter(e -> e.state() == BranchState.PREPARED && e.since().isBefore(cutoff)).toList();
     }
+
+    @Override
+    public boolean isPrepared(String txId) {
+        BarrierEntry entry = entries.get(txId);
+        return entry != null && entry.state() == BranchState.PREPARED;
+    }
 }

@@ -2,6 +2,7 @@ package dev.quorumcommit.twopc.participant;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,12 @@ import dev.quorumcommit.twopc.consensus.ConsensusUnavailableException;
  * for longer than its timeout stops waiting for the coordinator. It reads the decision key; if it
  * is empty it writes ABORT there itself (put-if-absent, so it cannot contradict a COMMIT written a
  * moment earlier), and applies whichever decision stands. Run at start and periodically.
+ * <p>
+ * A decision key is deleted once every participant acknowledged its decision ({@link DecisionRegister#forget}),
+ * so an empty key means "undecided" only while this participant is still prepared. The list of prepared
+ * transactions is read once per pass, and a pass without a quorum can take minutes, so before writing ABORT into an
+ * empty key the participant looks at its barrier again, <em>after</em> the read: still prepared then means it had
+ * not acknowledged anything when the key was read, so nothing was forgotten, and the key really was empty.
  */
 public class ParticipantTermination {
 
@@ -45,8 +52,14 @@ public class ParticipantTermination {
         for (BarrierEntry entry : store.preparedBefore(clock.instant().minus(timeout))) {
             MDC.put("txId", entry.txId());
             try {
-                Decision decision = register.read(entry.txId())
-                        .orElseGet(() -> register.decide(entry.txId(), Decision.ABORT));
+                Optional<Decision> standing = register.read(entry.txId());
+                if (standing.isEmpty() && !store.isPrepared(entry.txId())) {
+                    // Phase two reached this participant since the list was read, so the decision was written, and an
+                    // empty key means it was forgotten: writing ABORT now would contradict what everyone applied.
+                    log.info("resolved by the coordinator meanwhile; its decision was forgotten since, nothing to write");
+                    continue;
+                }
+                Decision decision = standing.orElseGet(() -> register.decide(entry.txId(), Decision.ABORT));
                 log.info("prepared since {} without word from the coordinator; decision {} stands", entry.since(),
                         decision);
                 if (decision == Decision.COMMIT) {

@@ -7,12 +7,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import dev.quorumcommit.twopc.Decision;
+import dev.quorumcommit.twopc.DecisionRegister;
 import dev.quorumcommit.twopc.InMemoryDecisionRegister;
 import dev.quorumcommit.twopc.TwoPcMetrics;
 
@@ -23,20 +25,21 @@ class ParticipantTerminationTest {
     private final InMemoryBarrierStore store = new InMemoryBarrierStore();
     private final InMemoryDecisionRegister register = new InMemoryDecisionRegister();
     private final List<String> applied = new CopyOnWriteArrayList<>();
-    private final ParticipantTermination termination = new ParticipantTermination(store, register,
-            new PhaseTwoHandler() {
-                @Override
-                public BranchState commit(String txId) {
-                    applied.add("commit " + txId);
-                    return BranchState.COMMITTED;
-                }
+    private final PhaseTwoHandler handler = new PhaseTwoHandler() {
+        @Override
+        public BranchState commit(String txId) {
+            applied.add("commit " + txId);
+            return BranchState.COMMITTED;
+        }
 
-                @Override
-                public BranchState abort(String txId) {
-                    applied.add("abort " + txId);
-                    return BranchState.ABORTED;
-                }
-            }, Duration.ofSeconds(5), new TwoPcMetrics(new SimpleMeterRegistry(), "participant"),
+        @Override
+        public BranchState abort(String txId) {
+            applied.add("abort " + txId);
+            return BranchState.ABORTED;
+        }
+    };
+    private final ParticipantTermination termination = new ParticipantTermination(store, register, handler,
+            Duration.ofSeconds(5), new TwoPcMetrics(new SimpleMeterRegistry(), "participant"),
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     private void prepared(String txId, Duration ago) {
@@ -85,5 +88,48 @@ class ParticipantTerminationTest {
         register.setAvailable(true);
         assertThat(termination.resolve()).isEqualTo(1);
         assertThat(applied).containsExactly("abort old");
+    }
+
+    /**
+     * The pass reads its list of prepared transactions once; while it works through it (slowly, when consensus
+     * answers slowly) the coordinator may deliver COMMIT to one of them, collect every acknowledgement and forget the
+     * decision. The key is empty then, and an ABORT written into it would contradict what everyone applied.
+     */
+    @Test
+    void aTransactionCommittedAndForgottenWhileThePassRanIsNotAbortedIntoItsEmptyKey() {
+        prepared("listed", Duration.ofSeconds(6));
+        register.decide("listed", Decision.COMMIT);
+        DecisionRegister committedMeanwhile = new DecisionRegister() {
+            @Override
+            public Decision decide(String txId, Decision proposal) {
+                return register.decide(txId, proposal);
+            }
+
+            @Override
+            public Optional<Decision> read(String txId) {
+                // Just before this read: phase two reached the participant, and the finished decision was forgotten.
+                store.update(new BarrierEntry(txId, BranchState.COMMITTED, null, NOW));
+                register.forget(List.of(txId));
+                return register.read(txId);
+            }
+
+            @Override
+            public void forget(List<String> txIds) {
+                register.forget(txIds);
+            }
+
+            @Override
+            public String keyOf(String txId) {
+                return register.keyOf(txId);
+            }
+        };
+        ParticipantTermination pass = new ParticipantTermination(store, committedMeanwhile, handler,
+                Duration.ofSeconds(5), new TwoPcMetrics(new SimpleMeterRegistry(), "participant"),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+
+        assertThat(pass.resolve()).isZero();
+
+        assertThat(register.read("listed")).as("no ABORT written over the forgotten COMMIT").isEmpty();
+        assertThat(applied).isEmpty();
     }
 }

@@ -72,6 +72,13 @@ public class JpaBarrierStore implements BarrierStore {
                 .getResultList().stream().map(BarrierRow::entry).toList();
     }
 
+    @Override
+    public boolean isPrepared(String txId) {
+        return entities.createQuery("select count(b) from BarrierRow b where b.txId = :txId and b.state = :state",
+                        Long.class)
+                .setParameter("txId", txId).setParameter("state", BranchState.PREPARED).getSingleResult() > 0;
+    }
+
     public long countPrepared() {
         return entities.createQuery("select count(b) from BarrierRow b where b.state = :state", Long.class)
                 .setParameter("state", BranchState.PREPARED).getSingleResult();
