@@ -45,6 +45,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.quorumcommit.order.participant.OrderParticipant;
 import dev.quorumcommit.twopc.Decision;
 import dev.quorumcommit.twopc.InMemoryDecisionRegister;
 
@@ -87,6 +88,8 @@ class OrderFlowTest {
     JdbcTemplate jdbc;
     @Autowired
     CircuitBreakerRegistry breakers;
+    @Autowired
+    OrderParticipant orderParticipant;
 
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -218,6 +221,36 @@ class OrderFlowTest {
                 .andExpect(jsonPath("$.status").value("CONFIRMED")));
         assertThat(inventory.reserved.get(sku)).isZero();
         assertThat(inventory.available.get(sku)).isEqualTo(4);
+    }
+
+    /**
+     * Recovery rejects the orders abandoned before their prepare: PENDING, older than the prepared timeout, and
+     * without a barrier entry. It reads the PENDING orders, then each one's entry; a transaction decided between the
+     * two reads shows a PENDING order whose entry is COMMITTED, and must be left alone, not aborted (which the barrier
+     * refuses) nor allowed to stop the pass before the orders after it.
+     */
+    @Test
+    void recoveryRejectsOnlyTheOrdersAbandonedBeforeTheirPrepare() {
+        String sku = sku(5);
+        String decidedMeanwhile = UUID.randomUUID().toString();
+        String abandoned = UUID.randomUUID().toString();
+        for (String txId : List.of(decidedMeanwhile, abandoned)) {
+            jdbc.update("insert into orders (id, sku, quantity, status, tx_id, created_at)"
+                    + " values (?, ?, 1, 'PENDING', ?, dateadd('MINUTE', -1, current_timestamp))", txId, sku, txId);
+        }
+        jdbc.update("insert into twopc_barrier (tx_id, state, since) values (?, 'COMMITTED', current_timestamp)",
+                decidedMeanwhile);
+        try {
+            orderParticipant.recover();
+
+            assertThat(jdbc.queryForObject("select status from orders where tx_id = ?", String.class, abandoned))
+                    .isEqualTo("REJECTED");
+            assertThat(jdbc.queryForObject("select state from twopc_barrier where tx_id = ?", String.class,
+                    decidedMeanwhile)).isEqualTo("COMMITTED");
+        } finally {
+            jdbc.update("delete from orders where sku = ?", sku);
+            jdbc.update("delete from twopc_barrier where tx_id in (?, ?)", decidedMeanwhile, abandoned);
+        }
     }
 
     @Test

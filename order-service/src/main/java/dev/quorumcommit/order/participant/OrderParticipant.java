@@ -108,14 +108,15 @@ public class OrderParticipant implements PhaseTwoHandler, Recoverable, BranchEff
      * Termination for prepared orders, then the orders abandoned before they were prepared (the
      * process died between writing the order and preparing it): with no YES recorded they can
      * never commit, so rejecting them is safe, and the barrier refuses their prepare afterwards.
+     * Only an order without a barrier entry is abandoned: one whose entry is no longer PREPARED was
+     * decided between the two reads here, and its order row says so already.
      */
     @Override
     public int recover() {
         int resolved = termination == null ? 0 : termination.resolve();
         for (String txId : ledger.pendingSince(clock.instant().minus(properties.preparedTimeout()))) {
-            boolean prepared = local.execute(s -> store.find(txId)
-                    .map(e -> e.state() == BranchState.PREPARED).orElse(false));
-            if (!prepared) {
+            boolean abandoned = local.execute(s -> store.find(txId).isEmpty());
+            if (abandoned) {
                 abort(txId);
                 resolved++;
             }
