@@ -28,6 +28,8 @@ final class Progress {
     /** In SNAPSHOT: the snapshot being sent and how many of its bytes the follower has acknowledged. */
     Snapshot snapshot;
     long snapshotOffset;
+    /** In SNAPSHOT: the tick count when the last chunk went out, so that an unanswered one is sent again, but slowly. */
+    long snapshotSentTick;
 
     Progress(long next, int maxInflight, long lastHeardTick) {
         this.next = next;

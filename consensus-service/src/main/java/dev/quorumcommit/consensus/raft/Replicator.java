@@ -79,8 +79,6 @@ final class Replicator {
         node.send(new InstallSnapshotResponse(id, chunk.from(), node.term, meta, complete.data().length, true));
     }
 
-    // ---- leader side of replication ---------------------------------------------------------
-
     // ---- leader side ------------------------------------------------------------------------
 
     void handleAppendResponse(AppendResponse r) {
@@ -172,8 +170,11 @@ final class Replicator {
     /** Heartbeats to all followers, carrying the newest ReadIndex context (0 if none). */
     void broadcastHeartbeat(long context) {
         tracker.all().forEach((peer, pr) -> {
-            if (pr.state == Progress.State.SNAPSHOT) {
-                sendSnapshotChunk(peer, pr); // resend: the previous chunk or its answer may be lost
+            if (pr.state == Progress.State.SNAPSHOT && node.ticks() - pr.snapshotSentTick >= config.electionTicks()) {
+                // Unanswered for an election timeout: the chunk or its answer was lost, or the follower is gone. Not at
+                // every heartbeat: a chunk is large, and a follower gone mid-transfer would have the leader queue one
+                // for it each heartbeat until the leader's heap ran out.
+                sendSnapshotChunk(peer, pr);
             }
             // the follower may not hold our entries beyond match, so promise no more than that
             node.send(new Heartbeat(id, peer, node.term, Math.min(pr.match, log.committed()), context));
@@ -208,5 +209,6 @@ final class Replicator {
         int until = (int) Math.min((long) from + config.snapshotChunkBytes(), data.length);
         node.send(new InstallSnapshot(id, to, node.term, pr.snapshot.metadata(), from, Arrays.copyOfRange(data, from, until),
                 until == data.length));
+        pr.snapshotSentTick = node.ticks();
     }
 }

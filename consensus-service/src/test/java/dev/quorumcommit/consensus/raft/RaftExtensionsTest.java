@@ -12,7 +12,9 @@ import dev.quorumcommit.consensus.raft.Message.PreVoteRequest;
 import dev.quorumcommit.consensus.raft.Message.PreVoteResponse;
 import dev.quorumcommit.consensus.raft.Message.TimeoutNow;
 import dev.quorumcommit.consensus.raft.Message.VoteRequest;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** What the Raft thesis and etcd add to the paper: pre-vote, check-quorum, ReadIndex, transfer, snapshots, flow control. */
@@ -168,6 +170,57 @@ class RaftExtensionsTest {
         assertThat(f.status().commitIndex()).isEqualTo(7);
         // c applied the no-op before it went down, then the snapshot stood for 2..6
         assertThat(f.applied).extracting(Entry::index).containsExactly(1L, 7L);
+    }
+
+    /**
+     * A follower that goes away in the middle of its snapshot is sent the outstanding chunk again once per election
+     * timeout, not with every heartbeat: each chunk is up to half a megabyte, and the leader's queue for a peer that
+     * is gone only drains when it comes back.
+     */
+    @Test
+    void aFollowerGoneDuringItsSnapshotIsSentTheChunkAgainOncePerElectionTimeout() {
+        MiniCluster c = new MiniCluster(THREE, cfg -> cfg.withLimits(64, 256, 1 << 20, 4));
+        c.campaign("a");
+        c.down.add("c");
+        Driven a = c.get("a");
+        for (int i = 0; i < 5; i++) {
+            a.node.propose(("v" + i).getBytes());
+        }
+        c.settle();
+        a.node.snapshotTaken(new Snapshot(new SnapshotMetadata(6, 1), "0123456789".getBytes()));
+        a.node.compact(6);
+        // c is back long enough for the leader to find it behind the compacted log, and gone before the first chunk
+        Driven f = c.get("c");
+        a.node.tick();
+        ArrayDeque<Message> inFlight = new ArrayDeque<>(a.flush());
+        boolean chunkSent = false;
+        while (!chunkSent && !inFlight.isEmpty()) {
+            Message m = inFlight.poll();
+            if (m instanceof InstallSnapshot) {
+                chunkSent = true; // and lost: c is gone
+            } else if (m.to().equals("c")) {
+                f.step(m);
+                inFlight.addAll(f.flush());
+            } else if (m.to().equals("a")) {
+                a.step(m);
+                inFlight.addAll(a.flush());
+            }
+        }
+        assertThat(chunkSent).isTrue();
+        a.sent.clear();
+
+        c.tickAll(100);
+
+        int electionTicks = RaftConfig.defaults("a", THREE, new SplittableRandom(1)).electionTicks();
+        assertThat(a.sent).filteredOn(InstallSnapshot.class::isInstance)
+                .extracting(m -> ((InstallSnapshot) m).offset())
+                .as("the unanswered first chunk, once per election timeout")
+                .hasSizeBetween(100 / electionTicks - 1, 100 / electionTicks)
+                .containsOnly(0L);
+
+        c.down.remove("c");
+        c.tickAll(2 * electionTicks);
+        assertThat(f.installed).singleElement().extracting(s -> new String(s.data())).isEqualTo("0123456789");
     }
 
     @Test
