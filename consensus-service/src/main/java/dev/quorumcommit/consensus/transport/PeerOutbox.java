@@ -23,11 +23,16 @@ import dev.quorumcommit.consensus.raft.Message;
  * <p>Only the newest stream a peer opened is served: a reconnecting peer takes over, and the stream
  * it left ends at its next turn. Whatever was taken for a stream that then broke is lost, which Raft
  * tolerates (it sends again what still matters), so nothing is ever retried here. The queue is
- * bounded; a peer far behind or gone has it cleared rather than let it grow.
+ * bounded, in messages and in bytes; a peer far behind or gone has it cleared rather than let it grow.
  */
 final class PeerOutbox {
 
     private static final int MAX_QUEUED = 16_384;
+    /**
+     * A bound in bytes as well as in messages: 16,384 snapshot chunks for a peer that is gone would be gigabytes in a
+     * heap of a few hundred megabytes. 64 MB is many times what a live peer ever has waiting (one batch is 4 MB).
+     */
+    static final long MAX_QUEUED_BYTES = 64L << 20;
     private static final int MAX_BATCH_MESSAGES = 1_024;
     private static final long MAX_BATCH_BYTES = 4L << 20;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -36,6 +41,7 @@ final class PeerOutbox {
     private final Firewall firewall;
     private final long keepAliveNanos;
     private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
+    private final AtomicLong queuedBytes = new AtomicLong(); // as sizeOf counts them
     private final AtomicLong streams = new AtomicLong();
     private final Thread sender;
     private Stream attached;
@@ -55,10 +61,22 @@ final class PeerOutbox {
     }
 
     void enqueue(Message message) {
-        if (!queue.offer(message)) {
-            queue.clear(); // the peer is far behind or gone: Raft will resend what it still needs
+        long size = sizeOf(message);
+        if (queuedBytes.get() + size > MAX_QUEUED_BYTES || !queue.offer(message)) {
+            dropQueued(); // the peer is far behind or gone: Raft will resend what it still needs
             queue.offer(message);
         }
+        queuedBytes.addAndGet(size);
+    }
+
+    long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    private void dropQueued() {
+        List<Message> dropped = new ArrayList<>();
+        queue.drainTo(dropped);
+        queuedBytes.addAndGet(-dropped.stream().mapToLong(PeerOutbox::sizeOf).sum());
     }
 
     /**
@@ -162,6 +180,7 @@ final class PeerOutbox {
             batch.add(next);
             bytes += sizeOf(next);
         }
+        queuedBytes.addAndGet(-bytes);
     }
 
     private static long sizeOf(Message message) {

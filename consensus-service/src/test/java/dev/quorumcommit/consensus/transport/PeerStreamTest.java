@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.quorumcommit.consensus.raft.Message;
+import dev.quorumcommit.consensus.raft.SnapshotMetadata;
 
 /**
  * The peer stream on real sockets and real HTTP: the sending node's {@link PeerOutbox} writes into the answer of a
@@ -65,6 +66,28 @@ class PeerStreamTest {
 
     private static Message heartbeat(long commit) {
         return new Message.Heartbeat("n1", "n2", 3, commit, 0);
+    }
+
+    /**
+     * A peer that is gone does not drain its queue; a leader still sending it snapshot chunks must not fill its heap
+     * with them. The queue is cleared once it holds its bound in bytes, and the newest messages are what the peer
+     * gets when it is back.
+     */
+    @Test
+    void aPeerThatIsGoneHasItsQueueBoundedInBytesAndGetsTheNewestMessagesWhenBack() {
+        byte[] chunk = new byte[512 * 1024];
+        int sent = 300; // 150 MB of chunks, more than twice the bound
+        for (int i = 0; i < sent; i++) {
+            outbox.enqueue(new Message.InstallSnapshot("n1", "n2", 3, new SnapshotMetadata(10, 3), i, chunk, false));
+            assertThat(outbox.queuedBytes()).isLessThanOrEqualTo(PeerOutbox.MAX_QUEUED_BYTES);
+        }
+
+        reader.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty()
+                && ((Message.InstallSnapshot) received.getLast()).offset() == sent - 1);
+        assertThat(received.size()).as("what was queued when it came back: the newest, under the bound")
+                .isLessThan(sent).isGreaterThan(0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> outbox.queuedBytes() == 0);
     }
 
     @Test
