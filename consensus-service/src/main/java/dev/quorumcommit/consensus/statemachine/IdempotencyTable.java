@@ -40,7 +40,7 @@ final class IdempotencyTable {
     void advanceClock(long proposedAtMillis) {
         clockMillis = Math.max(clockMillis, proposedAtMillis);
         Iterator<Remembered> oldestFirst = answers.values().iterator();
-        while (oldestFirst.hasNext() && oldestFirst.next().proposedAtMillis() < clockMillis - retentionMillis) {
+        while (oldestFirst.hasNext() && expired(oldestFirst.next(), clockMillis)) {
             oldestFirst.remove();
         }
     }
@@ -56,7 +56,7 @@ final class IdempotencyTable {
     }
 
     /**
-     * The cap is a last resort: the node refuses keyed proposals once the table is {@link #full}, so only the few
+     * The cap is a last resort: the node refuses new keys while the table is {@link #fullAt full}, so only the few
      * proposals already in flight at that moment can push a key out before its retention ran out.
      */
     void remember(String scopedKey, ApplyResult answer, long proposedAtMillis) {
@@ -66,9 +66,21 @@ final class IdempotencyTable {
         }
     }
 
-    /** As many keys as it may hold, none of them expired (expired ones go as the clock moves). */
-    boolean full() {
-        return answers.size() >= maxKeys;
+    /**
+     * Whether a new key proposed at {@code proposedAtMillis} would push out one still within its retention. Judged
+     * at the clock that command would move to, not the current one: expired keys go only when a command applies, and
+     * when only new keys arrive (refused here) nothing applies, so the table would count its expired keys for good.
+     */
+    boolean fullAt(long proposedAtMillis) {
+        if (answers.size() < maxKeys) {
+            return false;
+        }
+        long clockThen = Math.max(clockMillis, proposedAtMillis);
+        return !expired(answers.firstEntry().getValue(), clockThen);
+    }
+
+    private boolean expired(Remembered remembered, long clock) {
+        return remembered.proposedAtMillis() < clock - retentionMillis;
     }
 
     long clockMillis() {

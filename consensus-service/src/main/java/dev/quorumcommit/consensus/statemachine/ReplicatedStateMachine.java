@@ -114,8 +114,9 @@ public final class ReplicatedStateMachine {
 
     /**
      * Whether applying this command would make the idempotency table forget its oldest key before that key's
-     * retention ran out: it carries a key not remembered yet, and the table is full. The node refuses such writes until
-     * old keys expire; a retry of a remembered key is still answered.
+     * retention ran out: it carries a key not remembered yet, and the table is full even once the command's own
+     * {@code proposedAtMillis} has expired what it would. The node refuses such writes until old keys expire; a retry of
+     * a remembered key is still answered.
      */
     public boolean wouldForgetAKeyEarly(Command command) {
         if (command.idempotencyKey() == null) {
@@ -123,7 +124,7 @@ public final class ReplicatedStateMachine {
         }
         lock.readLock().lock();
         try {
-            return state.idempotency.full() && !state.idempotency.remembers(Command.idempotencyScope(command));
+            return state.idempotency.fullAt(command.proposedAtMillis()) && !state.idempotency.remembers(Command.idempotencyScope(command));
         } finally {
             lock.readLock().unlock();
         }

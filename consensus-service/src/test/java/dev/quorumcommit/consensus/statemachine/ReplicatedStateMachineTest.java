@@ -128,6 +128,19 @@ class ReplicatedStateMachineTest {
     }
 
     @Test
+    void aFullTableTakesANewKeyProposedLateEnoughToExpireItsOldestEvenBeforeAnythingApplies() {
+        for (int i = 0; i < 1000; i++) {
+            apply(new Command.AppendLog("1", "key-" + i, 1_000));
+        }
+        long retention = Duration.ofMinutes(10).toMillis();
+        // Nothing has applied since, so the table's clock is still 1,000 and its keys are all still there.
+        assertThat(machine.wouldForgetAKeyEarly(new Command.AppendLog("1", "late", 1_000 + retention + 1)))
+                .as("applying it would first expire the keys of t=1000, so it pushes none out early").isFalse();
+        assertThat(machine.wouldForgetAKeyEarly(new Command.AppendLog("1", "late", 1_000 + retention)))
+                .as("at exactly 10 minutes the oldest key is still remembered").isTrue();
+    }
+
+    @Test
     void aRetryWithTheSameIdempotencyKeyReturnsTheFirstAnswerAndChangesNothing() {
         ApplyResult first = apply(new Command.AppendLog("\"once\"", "k1", 1_000));
         ApplyResult retry = apply(new Command.AppendLog("\"twice\"", "k1", 2_000));
