@@ -176,10 +176,20 @@ public final class RaftNode {
             // thesis 6.4 step 1: until its no-op commits, a new leader does not know the latest commit index
             readsAwaitingCommit.add(requestId);
         } else {
-            readOnly.add(requestId, log.committed(), id);
-            heartbeatPending = true;
+            confirmLeadershipFor(requestId);
         }
         return new ReadIndexResult.Queued(requestId);
+    }
+
+    /** Reads at the current commit index once a quorum confirms this node still leads (thesis 6.4 steps 2 and 3). */
+    private void confirmLeadershipFor(long requestId) {
+        if (tracker.quorum() == 1) {
+            // A cluster of one: our own ack is the quorum, and no heartbeat answer would ever come to count (as etcd).
+            readStates.add(new ReadState(requestId, log.committed()));
+            return;
+        }
+        readOnly.add(requestId, log.committed(), id);
+        heartbeatPending = true;
     }
 
     /** Starts handing leadership to {@code to} (thesis 3.10); false if this node is not the leader. */
@@ -403,11 +413,8 @@ public final class RaftNode {
         }
         log.commitTo(index);
         if (!readsAwaitingCommit.isEmpty() && committedInCurrentTerm()) {
-            for (long requestId : readsAwaitingCommit) {
-                readOnly.add(requestId, log.committed(), id);
-            }
+            readsAwaitingCommit.forEach(this::confirmLeadershipFor);
             readsAwaitingCommit.clear();
-            heartbeatPending = true;
         }
         return true;
     }

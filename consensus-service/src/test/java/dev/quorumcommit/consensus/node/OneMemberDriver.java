@@ -66,6 +66,13 @@ final class OneMemberDriver implements AutoCloseable {
         return result;
     }
 
+    /** Asks for a linearizable read point; the future completes once this node may serve such a read. */
+    CompletableFuture<Void> readBarrier() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        driver.submit(new RaftDriver.Event.Read(result));
+        return result;
+    }
+
     /** Stops the loop, which first finishes a snapshot it started; nothing is written after this returns. */
     void stop() throws InterruptedException {
         if (loop.isAlive()) {

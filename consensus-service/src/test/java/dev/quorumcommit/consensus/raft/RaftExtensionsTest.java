@@ -102,6 +102,23 @@ class RaftExtensionsTest {
         assertThat(l.reads).containsExactly(new ReadState(7, 1));
     }
 
+    // etcd answers a ReadIndex at once on a singleton: no peer would ever answer the heartbeat that confirms it
+    @Test
+    void aClusterOfOneReleasesReadsOnItsOwnAck() {
+        Driven alone = Driven.of(Driven.config("a", List.of("a"), true, true));
+        for (int i = 0; i < 100 && alone.status().role() != Role.LEADER; i++) {
+            alone.node.tick();
+        }
+        assertThat(alone.node.readIndex(7)).as("its no-op is not even persisted yet").isEqualTo(new ReadIndexResult.Queued(7));
+        alone.flush();
+        assertThat(alone.reads).containsExactly(new ReadState(7, 1));
+
+        assertThat(alone.node.readIndex(8)).isEqualTo(new ReadIndexResult.Queued(8));
+        alone.flush();
+        assertThat(alone.reads).containsExactly(new ReadState(7, 1), new ReadState(8, 1));
+        assertThat(alone.sent).isEmpty();
+    }
+
     @Test
     void followerRefersReadsAndProposalsToItsLeader() {
         Driven f = Driven.plain("a", THREE);
