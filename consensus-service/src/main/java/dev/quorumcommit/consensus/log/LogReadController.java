@@ -16,8 +16,10 @@ import dev.quorumcommit.consensus.statemachine.LogRecord;
 import dev.quorumcommit.consensus.web.ApiProblem;
 import dev.quorumcommit.consensus.web.ProblemDocs;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -28,6 +30,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @RestController
 @Tag(name = "log")
 class LogReadController {
+
+    /** Not a {@code defaultValue}: Spring would put that in for an empty {@code limit=} too, instead of a 400. */
+    private static final int DEFAULT_LIMIT = 100;
 
     private final ConsensusNode node;
 
@@ -46,10 +51,10 @@ class LogReadController {
     @ApiResponse(responseCode = "410", description = "'from' lies before the first index still kept",
             content = @Content(mediaType = ProblemDocs.PROBLEM_JSON, examples = @ExampleObject(value = ProblemDocs.GONE)))
     LogPageAnswer page(@RequestParam(required = false) @Min(value = 1, message = "must be at least 1") Long from,
-            @RequestParam(defaultValue = "100") @Min(value = 1, message = "must be from 1 to 1000")
-            @Max(value = 1000, message = "must be from 1 to 1000") int limit) {
+            @RequestParam(required = false) @Parameter(schema = @Schema(defaultValue = "100"))
+            @Min(value = 1, message = "must be from 1 to 1000") @Max(value = 1000, message = "must be from 1 to 1000") Integer limit) {
         long start = from == null ? node.stateMachine().firstIndex() : from;
-        LogPage page = node.stateMachine().readLog(start, limit);
+        LogPage page = node.stateMachine().readLog(start, limit == null ? DEFAULT_LIMIT : limit);
         if (page.compacted()) {
             throw compacted(start, page.firstIndex());
         }

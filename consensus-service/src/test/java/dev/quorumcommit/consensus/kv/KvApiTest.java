@@ -183,6 +183,20 @@ class KvApiTest extends ApiTestSupport {
     }
 
     @Test
+    void anEmptyExpectedRevisionIsA400ProblemNotADeleteWithoutACheck() {
+        put("kv-del-empty", "{\"value\": 1}");
+        long before = lastApplied();
+        for (String empty : new String[] {"", "%20"}) {
+            Answer answer = send("DELETE", "/api/kv/kv-del-empty?expectedRevision=" + empty, null);
+            assertThat(answer.status()).as("'%s'", empty).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.json().get("detail").asString()).contains("'expectedRevision' must be a whole number");
+        }
+        assertThat(get("/api/kv/kv-del-empty").status()).isEqualTo(200);
+        assertThat(lastApplied()).isEqualTo(before);
+    }
+
+    @Test
     void badKeysAndBodiesAre400ProblemsAndChangeNothing() {
         long before = lastApplied();
         String tooLong = "k".repeat(257);
@@ -192,6 +206,7 @@ class KvApiTest extends ApiTestSupport {
                 {"bad*key", "{\"value\":1}", "'key' must be 1 to 256 characters"},
                 {"ok", "{\"value\":1,\"expectedRevision\":\"5\"}", "'expectedRevision' must be a whole number"},
                 {"ok", "{\"value\":1,\"expectedRevision\":1.5}", "'expectedRevision' must be a whole number (was '1.5')"},
+                {"ok", "{\"value\":1,\"expectedRevision\":\"\"}", "'expectedRevision' must be a whole number"},
                 {"ok", "{\"value\":1,\"expectedRevision\":0}", "'expectedRevision' must be a revision"},
                 {"ok", "{\"value\":1,\"ifAbsent\":\"true\"}", "'ifAbsent' must be true or false"},
                 {"ok", "{\"value\":1,\"ifAbsent\":true,\"expectedRevision\":2}", "contradict"},

@@ -77,6 +77,9 @@ class LogApiTest extends ApiTestSupport {
                 {"limit=abc", "'limit' must be a whole number"},
                 {"limit=1.5", "'limit' must be a whole number"},
                 {"from=x", "'from' must be a whole number"},
+                {"from=", "'from' must be a whole number"},
+                {"limit=", "'limit' must be a whole number"},
+                {"limit=%20", "'limit' must be a whole number"},
         };
         for (String[] bad : cases) {
             Answer answer = get("/api/log?" + bad[0]);
