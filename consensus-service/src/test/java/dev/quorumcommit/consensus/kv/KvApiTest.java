@@ -108,6 +108,7 @@ class KvApiTest extends ApiTestSupport {
                 {"{\"puts\": [{\"key\": \"ok\", \"value\": 1}, {\"key\": \"ok\", \"value\": 1, \"ifAbsent\": true, \"expectedRevision\": 2}]}",
                         "puts[1]: 'ifAbsent' and 'expectedRevision' contradict"},
                 {"{\"puts\": [{\"key\": \"ok\", \"value\": [1,}]}", "not valid JSON"},
+                {"{\"puts\": [{\"key\": \"ok\", \"value\": \"\\udc00\"}]}", "'puts[0].value': a string holds a lone UTF-16 surrogate"},
                 {"{\"puts\": " + "[" + "{\"key\": \"k\", \"value\": 1},".repeat(1000) + "{\"key\": \"k\", \"value\": 1}]}",
                         "must hold 1 to 1000 writes"},
         };
@@ -221,6 +222,24 @@ class KvApiTest extends ApiTestSupport {
         }
         assertThat(put("k".repeat(256), "{\"value\":1}").status()).isEqualTo(200);
         assertThat(lastApplied()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aLoneSurrogateIsA400ProblemNotAValueStoredAsAQuestionMark() {
+        long before = lastApplied();
+        // In a property name Jackson itself refuses one, in its own words.
+        for (String value : new String[] {"\"\\ud800\"", "\"a\\udfffb\"", "[\"\\ud83d\"]", "{\"\\ude00\": 1}"}) {
+            Answer answer = put("kv-surrogate", "{\"value\": " + value + "}");
+            assertThat(answer.status()).as(value).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.json().get("detail").asString()).as(value).contains("'value'").containsIgnoringCase("surrogate");
+        }
+        assertThat(get("/api/kv/kv-surrogate").status()).isEqualTo(404);
+        assertThat(lastApplied()).isEqualTo(before);
+
+        Answer pair = put("kv-surrogate", "{\"value\": \"\\ud83d\\ude00\"}");
+        assertThat(pair.status()).isEqualTo(200);
+        assertThat(get("/api/kv/kv-surrogate").json().get("value").asString()).isEqualTo("\uD83D\uDE00");
     }
 
     @Test

@@ -53,6 +53,7 @@ class LogApiTest extends ApiTestSupport {
                 {"", "not valid JSON of the expected shape: there is none"},
                 {"null", "not valid JSON of the expected shape: there is none"},
                 {"{\"payload\": 1, \"payload\": }", "not valid JSON"},
+                {"{\"payload\": {\"note\": \"\\ud800\"}}", "'payload': a string holds a lone UTF-16 surrogate"},
         };
         for (String[] bad : cases) {
             Answer answer = send("POST", "/api/log", bad[0]);
