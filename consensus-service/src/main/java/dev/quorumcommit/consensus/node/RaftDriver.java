@@ -281,6 +281,7 @@ final class RaftDriver implements Runnable {
             stateMachine.restore(rd.snapshot().data());
             snapshotIndex = rd.snapshot().metadata().lastIncludedIndex();
             appliedBytesSinceSnapshot = 0;
+            failProposalsCoveredBy(snapshotIndex);
             log.info("[{}] installed snapshot {} from the leader", nodeId, rd.snapshot().metadata());
         }
         if (rd.hardState() != null) {
@@ -344,6 +345,23 @@ final class RaftDriver implements Runnable {
                 // Another leader's entry took this index: ours was dropped and will never commit.
                 pending.result().completeExceptionally(new NodeUnavailableException(
                         "the proposal at index " + entry.index() + " was superseded by a new leader; retry it"));
+            }
+        }
+    }
+
+    /**
+     * The entries a snapshot from the leader covers are never applied here, so {@link #apply} never answers their
+     * proposals (left over from when this node led). Some may have committed (the snapshot holds them), others were
+     * overwritten: which is unknown here, so each is answered as a lost proposal, one whose fate is unknown.
+     */
+    private void failProposalsCoveredBy(long index) {
+        for (Iterator<Map.Entry<Long, Pending>> it = proposals.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Pending> proposal = it.next();
+            if (proposal.getKey() <= index) {
+                it.remove();
+                proposal.getValue().result().completeExceptionally(new NodeUnavailableException("the proposal at index "
+                        + proposal.getKey() + " was covered by a snapshot from a new leader before this node applied it,"
+                        + " so this node cannot tell whether it committed; it may still have been applied"));
             }
         }
     }
