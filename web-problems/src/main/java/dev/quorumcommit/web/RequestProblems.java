@@ -182,7 +182,9 @@ public abstract class RequestProblems extends ResponseEntityExceptionHandler {
 
     /** The value as the client sent it, cut short: a detail never carries a whole oversized request back. */
     private static String echo(Object value) {
-        String text = String.valueOf(value);
+        // A parameter given twice (?limit=1&limit=2) reaches here as the array of its values, not as text.
+        String text = value instanceof Object[] values ? String.join(", ", Arrays.stream(values)
+                .map(String::valueOf).toList()) : String.valueOf(value);
         return text.length() > LONGEST_ECHO
                 ? "'" + text.substring(0, LONGEST_ECHO) + "...' (" + text.length() + " characters)"
                 : "'" + text + "'";

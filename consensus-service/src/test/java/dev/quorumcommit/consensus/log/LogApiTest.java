@@ -81,6 +81,7 @@ class LogApiTest extends ApiTestSupport {
                 {"from=", "'from' must be a whole number"},
                 {"limit=", "'limit' must be a whole number"},
                 {"limit=%20", "'limit' must be a whole number"},
+                {"limit=1&limit=x", "'limit' must be a whole number (was '1, x')"},
         };
         for (String[] bad : cases) {
             Answer answer = get("/api/log?" + bad[0]);
