@@ -124,7 +124,8 @@ public final class ReplicatedStateMachine {
         }
         lock.readLock().lock();
         try {
-            return state.idempotency.fullAt(command.proposedAtMillis()) && !state.idempotency.remembers(Command.idempotencyScope(command));
+            return state.idempotency.fullAt(command.proposedAtMillis())
+                    && !state.idempotency.remembers(Command.idempotencyScope(command));
         } finally {
             lock.readLock().unlock();
         }
