@@ -16,7 +16,7 @@ public interface ConsensusNode {
 
     /**
      * Appends {@code command} (encoded with {@code CommandCodec}) to the replicated log, on the
-     * leader only. The caller has stamped {@code proposedAtMillis} with its clock; the driver may
+     * leader only. The caller has stamped {@code proposedAtMillis} with its clock; the node may
      * re-stamp it ({@link Command#withProposedAt}) before appending, never after.
      *
      * <p>The future completes with the state machine's {@link ApplyResult} for the entry, once the

@@ -45,6 +45,7 @@ class RaftConsensusNode implements ConsensusNode, InboundMessages, SmartLifecycl
     private final RaftStorage storage;
     private final StatusPublisher status;
     private final RaftDriver driver;
+    private final ProposalClock proposalClock;
     private Thread loop;
 
     RaftConsensusNode(ConsensusProperties properties, NodeDataDirectory dataDirectory, ReplicatedStateMachine stateMachine,
@@ -52,6 +53,7 @@ class RaftConsensusNode implements ConsensusNode, InboundMessages, SmartLifecycl
         this.properties = properties;
         this.stateMachine = stateMachine;
         this.transport = transport;
+        this.proposalClock = new ProposalClock(stateMachine::idempotencyClockMillis, System::nanoTime);
         this.storage = openStorage(dataDirectory);
         RecoveredState recovered = storage.recovered();
         recovered.repairs().forEach(repair -> log.warn("[{}] storage repaired at start: {}", properties.nodeId(), repair));
@@ -90,8 +92,9 @@ class RaftConsensusNode implements ConsensusNode, InboundMessages, SmartLifecycl
     }
 
     @Override
-    public CompletableFuture<ApplyResult> propose(Command command) {
+    public CompletableFuture<ApplyResult> propose(Command proposed) {
         CompletableFuture<ApplyResult> result = new CompletableFuture<>();
+        Command command = proposed.withProposedAt(proposalClock.stamp(status.current().term()));
         if (stateMachine.wouldForgetAKeyEarly(command)) {
             // The contract promises every key 10 minutes; a new one now would push out one younger than that.
             result.completeExceptionally(new IdempotencyKeysFullException(stateMachine.idempotencyKeyCount()));

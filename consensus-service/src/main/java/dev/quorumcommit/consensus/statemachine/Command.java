@@ -7,9 +7,10 @@ import java.util.Objects;
  * What a client asks the replicated state machine to do; the bytes of a COMMAND log entry
  * ({@link CommandCodec}).
  *
- * <p>Every command carries {@code proposedAtMillis}, the leader's wall clock when it proposed it. It
- * is the only clock the state machine ever looks at (to expire idempotency keys), so that every
- * replica, applying the same entries, reaches the same state. JSON values ({@code payload},
+ * <p>Every command carries {@code proposedAtMillis}, the leader's time when it proposed it (not its wall
+ * clock: the node's {@code ProposalClock}, which runs from the state machine's own clock). It is the only
+ * clock the state machine ever looks at (to expire idempotency keys), so that every replica, applying the
+ * same entries, reaches the same state. JSON values ({@code payload},
  * {@code value}) are raw JSON text, kept exactly as the client wrote them.
  */
 public sealed interface Command {

@@ -131,6 +131,16 @@ public final class ReplicatedStateMachine {
         }
     }
 
+    /** The idempotency table's clock: the newest {@code proposedAtMillis} applied, by which keys expire. */
+    public long idempotencyClockMillis() {
+        lock.readLock().lock();
+        try {
+            return state.idempotency.clockMillis();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     public int idempotencyKeyCount() {
         lock.readLock().lock();
         try {
