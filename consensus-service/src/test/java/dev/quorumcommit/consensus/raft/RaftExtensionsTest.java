@@ -157,9 +157,8 @@ class RaftExtensionsTest {
         assertThat(l.node.propose("y".getBytes())).isInstanceOf(ProposeResult.Accepted.class);
     }
 
-    // Raft paper 7 / figure 13: a follower whose next entries were compacted away gets the snapshot, in chunks
-    @Test
-    void followerBehindTheCompactedLogGetsTheSnapshotInChunks() {
+    /** a leads; c, down, missed entries 2..6, which a then compacted behind a snapshot (4-byte chunks) of "0123456789". */
+    private static MiniCluster leaderCompactedPastDownFollower() {
         MiniCluster c = new MiniCluster(THREE, cfg -> cfg.withLimits(64, 256, 1 << 20, 4));
         c.campaign("a");
         c.down.add("c");
@@ -171,6 +170,14 @@ class RaftExtensionsTest {
         assertThat(a.status().applied()).isEqualTo(6);
         a.node.snapshotTaken(new Snapshot(new SnapshotMetadata(6, 1), "0123456789".getBytes()));
         a.node.compact(6);
+        return c;
+    }
+
+    // Raft paper 7 / figure 13: a follower whose next entries were compacted away gets the snapshot, in chunks
+    @Test
+    void followerBehindTheCompactedLogGetsTheSnapshotInChunks() {
+        MiniCluster c = leaderCompactedPastDownFollower();
+        Driven a = c.get("a");
         c.down.remove("c");
         c.tickAll(2);
         List<InstallSnapshot> chunks = a.sent.stream().filter(InstallSnapshot.class::isInstance)
@@ -196,16 +203,8 @@ class RaftExtensionsTest {
      */
     @Test
     void aFollowerGoneDuringItsSnapshotIsSentTheChunkAgainOncePerElectionTimeout() {
-        MiniCluster c = new MiniCluster(THREE, cfg -> cfg.withLimits(64, 256, 1 << 20, 4));
-        c.campaign("a");
-        c.down.add("c");
+        MiniCluster c = leaderCompactedPastDownFollower();
         Driven a = c.get("a");
-        for (int i = 0; i < 5; i++) {
-            a.node.propose(("v" + i).getBytes());
-        }
-        c.settle();
-        a.node.snapshotTaken(new Snapshot(new SnapshotMetadata(6, 1), "0123456789".getBytes()));
-        a.node.compact(6);
         // c is back long enough for the leader to find it behind the compacted log, and gone before the first chunk
         Driven f = c.get("c");
         a.node.tick();
