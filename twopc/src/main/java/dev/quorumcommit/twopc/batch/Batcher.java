@@ -1,6 +1,5 @@
 package dev.quorumcommit.twopc.batch;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -8,8 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -69,23 +66,7 @@ public final class Batcher<I, O> {
      */
     public O call(I item) {
         try {
-            return answer(submit(item), null);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("an untimed wait timed out", e);
-        }
-    }
-
-    /**
-     * {@link #call(Object)}, waiting at most {@code limit}: after that the item is still sent, and its answer goes to
-     * nobody, as with a call whose caller gave up on it.
-     */
-    public O call(I item, Duration limit) throws TimeoutException {
-        return answer(submit(item), limit);
-    }
-
-    private static <O> O answer(CompletableFuture<O> future, Duration limit) throws TimeoutException {
-        try {
-            return limit == null ? future.get() : future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+            return submit(item).get();
         } catch (InterruptedException e) {
             // The item may still be sent: the caller only stops waiting for it, as with a timed-out call.
             Thread.currentThread().interrupt();

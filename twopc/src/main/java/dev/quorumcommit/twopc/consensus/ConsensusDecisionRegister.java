@@ -1,12 +1,10 @@
 package dev.quorumcommit.twopc.consensus;
 
-import java.time.Duration;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeoutException;
 
 import dev.quorumcommit.twopc.Decision;
 import dev.quorumcommit.twopc.DecisionRegister;
@@ -28,31 +26,19 @@ public class ConsensusDecisionRegister implements DecisionRegister {
 
     private final ConsensusClient client;
     private final Batcher<Map.Entry<String, ?>, KvEntry> writes;
-    private final Duration decisionWait;
 
     /**
-     * @param maxInFlight  how many batches may be on their way at once
-     * @param decisionWait how long {@link #decide} waits for the cluster's answer; the write goes on after that
-     * @param executor     sends the batches
+     * @param maxInFlight how many batches may be on their way at once
+     * @param executor    sends the batches
      */
-    public ConsensusDecisionRegister(ConsensusClient client, int maxInFlight, Duration decisionWait, Executor executor) {
+    public ConsensusDecisionRegister(ConsensusClient client, int maxInFlight, Executor executor) {
         this.client = client;
         this.writes = new Batcher<>(client::putAllIfAbsent, MAX_BATCH, maxInFlight, executor);
-        this.decisionWait = decisionWait;
     }
 
-    /**
-     * @throws ConsensusUnavailableException also when the cluster has not answered within the decision wait: the
-     *         write goes on (retried on every node, as always), so the proposal may yet stand, as the interface allows
-     */
     @Override
     public Decision decide(String txId, Decision proposal) {
-        try {
-            return decision(writes.call(new SimpleImmutableEntry<>(keyOf(txId), proposal.name()), decisionWait).value());
-        } catch (TimeoutException e) {
-            throw new ConsensusUnavailableException("no answer from the cluster within " + decisionWait
-                    + "; the decision " + proposal + " may still be written", e);
-        }
+        return decision(writes.call(new SimpleImmutableEntry<>(keyOf(txId), proposal.name())).value());
     }
 
     @Override

@@ -16,15 +16,11 @@ import org.springframework.validation.annotation.Validated;
  * one attempt on one node may take. How often to retry is Resilience4j's
  * {@code resilience4j.retry.configs.consensus}. Decisions are written in batches, at most
  * {@code writes-in-flight} requests at once: the fewer, the more decisions each carries under load.
- * A decision waits for the cluster at most {@code decision-wait}: an order is then answered 202 PENDING
- * while its write goes on, rather than after every retry on every node (some 15 s with all of them frozen).
- * An election takes a second or two, so a leader's crash does not make orders PENDING.
  */
 @Validated
 @ConfigurationProperties("consensus")
 public record ConsensusProperties(
         @NotEmpty @DefaultValue({"http://127.0.0.1:9001", "http://127.0.0.1:9002", "http://127.0.0.1:9003"}) List<URI> urls,
         @NotNull @DefaultValue("2s") Duration requestTimeout,
-        @Min(1) @DefaultValue("1") int writesInFlight,
-        @NotNull @DefaultValue("5s") Duration decisionWait) {
+        @Min(1) @DefaultValue("1") int writesInFlight) {
 }
