@@ -97,6 +97,19 @@ class InventoryWebTest {
         mvc.perform(get("/api/inventory/" + sku)).andExpect(jsonPath("$.available").value(3));
     }
 
+    /** A client that cannot read JSON is told so before anything changes, not after the stock was set or reserved. */
+    @Test
+    void anAnswerTheClientCannotAcceptIs406BeforeAnythingChanges() throws Exception {
+        String sku = restocked(3);
+        mvc.perform(put("/api/inventory/" + sku).contentType(MediaType.APPLICATION_JSON).accept(MediaType.TEXT_PLAIN)
+                .content("{\"available\": 9}")).andExpect(status().isNotAcceptable());
+        mvc.perform(post("/internal/2pc/prepares").contentType(MediaType.APPLICATION_JSON).accept(MediaType.TEXT_PLAIN)
+                .content("{\"prepares\": [{\"txId\": \"" + UUID.randomUUID() + "\", \"sku\": \"" + sku
+                        + "\", \"quantity\": 1}]}")).andExpect(status().isNotAcceptable());
+        mvc.perform(get("/api/inventory/" + sku)).andExpect(jsonPath("$.available").value(3))
+                .andExpect(jsonPath("$.reserved").value(0));
+    }
+
     @Test
     void aMalformedSkuIsNamed() throws Exception {
         mvc.perform(put("/api/inventory/bad sku!").contentType(MediaType.APPLICATION_JSON).content("{\"available\": 1}"))

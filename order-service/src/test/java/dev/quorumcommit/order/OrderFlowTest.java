@@ -223,6 +223,17 @@ class OrderFlowTest {
         assertThat(inventory.available.get(sku)).isEqualTo(4);
     }
 
+    /** A client that cannot read JSON is told so before the order is placed: a 406 after it would invite a second order. */
+    @Test
+    void anAnswerTheClientCannotAcceptIs406BeforeAnythingIsPlaced() throws Exception {
+        String sku = sku(5);
+        mvc.perform(post("/api/orders").contentType(MediaType.APPLICATION_JSON).accept(MediaType.TEXT_PLAIN)
+                .content("{\"sku\":\"" + sku + "\",\"quantity\":1}")).andExpect(status().isNotAcceptable());
+        assertThat(jdbc.queryForObject("select count(*) from orders where sku = ?", Integer.class, sku)).isZero();
+        assertThat(inventory.available.get(sku)).isEqualTo(5);
+        assertThat(inventory.reserved.getOrDefault(sku, 0)).isZero();
+    }
+
     /**
      * Recovery rejects the orders abandoned before their prepare: PENDING, older than the prepared timeout, and
      * without a barrier entry. It reads the PENDING orders, then each one's entry; a transaction decided between the

@@ -8,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -55,7 +56,7 @@ class KvWriteController {
         this.router = router;
     }
 
-    @PutMapping("/api/kv/{key}")
+    @PutMapping(path = "/api/kv/{key}", produces = MediaType.APPLICATION_JSON_VALUE) // a 406 before the write, not after
     @Operation(summary = "Write a key, optionally only if absent or at an expected revision",
             description = "Answers once the write is committed and applied. With 'ifAbsent' the first writer wins"
                     + " (the 2PC decision register). A failed condition is a 409 carrying the current value."
@@ -94,7 +95,7 @@ class KvWriteController {
         });
     }
 
-    @PostMapping("/api/kv")
+    @PostMapping(path = "/api/kv", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Write many keys in one log entry, each under its own condition",
             description = "An extension of the contract, for clients with many independent writes at once (order-service"
                     + " writes the decisions of all the transactions it has in flight in one request). The writes are"
@@ -141,7 +142,7 @@ class KvWriteController {
         });
     }
 
-    @PostMapping("/api/kv/deletes")
+    @PostMapping(path = "/api/kv/deletes", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Delete many keys in one log entry",
             description = "An extension of the contract, the counterpart of POST /api/kv: order-service forgets the decisions"
                     + " of transactions finished long ago, many at a time, so that the store does not grow with every order"

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -43,7 +44,7 @@ class AppendController {
         this.router = router;
     }
 
-    @PostMapping("/api/log")
+    @PostMapping(path = "/api/log", produces = MediaType.APPLICATION_JSON_VALUE) // a 406 before the append, not after
     @Operation(summary = "Append an entry to the replicated log",
             description = "Answers once the entry is committed by a majority and applied. Any node takes the request;"
                     + " a follower forwards it to the leader. With an Idempotency-Key, a retry returns the first answer"

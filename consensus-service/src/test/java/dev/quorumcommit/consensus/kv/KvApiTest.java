@@ -48,6 +48,18 @@ class KvApiTest extends ApiTestSupport {
         assertThat(absent.json().get("revision").isNull()).isTrue();
     }
 
+    /** A client that cannot read JSON is told so before the write, not after it was committed (its retry would write again). */
+    @Test
+    void anAnswerTheClientCannotAcceptIs406BeforeAnythingIsWritten() {
+        long before = lastApplied();
+        assertThat(put("kv-406", "{\"value\": 1}", "Accept", "text/plain").status()).isEqualTo(406);
+        assertThat(send("POST", "/api/kv", "{\"puts\": [{\"key\": \"kv-406\", \"value\": 1}]}", "Accept", "text/plain")
+                .status()).isEqualTo(406);
+        assertThat(send("POST", "/api/log", "{\"payload\": 1}", "Accept", "text/plain").status()).isEqualTo(406);
+        assertThat(lastApplied()).isEqualTo(before);
+        assertThat(get("/api/kv/kv-406").status()).isEqualTo(404);
+    }
+
     @Test
     void ifAbsentLetsTheFirstWriterWin() {
         assertThat(put("tx:1:decision", "{\"value\": \"COMMIT\", \"ifAbsent\": true}").status()).isEqualTo(200);

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -93,7 +94,7 @@ class ParticipantBatchController {
     record DecisionResult(String txId, int status, BranchState state, String detail) {
     }
 
-    @PostMapping("/prepares")
+    @PostMapping(path = "/prepares", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Phase one for many transactions at once",
             description = "Each prepare as POST /internal/2pc/transactions/{txId}/prepare would answer it. A prepare that"
                     + " fails votes NO and reserves nothing.")
@@ -104,7 +105,7 @@ class ParticipantBatchController {
         return new VoteBatch(each(batch.prepares(), this::prepare));
     }
 
-    @PostMapping("/decisions")
+    @PostMapping(path = "/decisions", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Phase two for many transactions at once",
             description = "Each decision as POST /internal/2pc/transactions/{txId}/commit or /abort would answer it,"
                     + " with that route's status in 'status'.")

@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -38,7 +39,7 @@ class ParticipantController {
         this.chaos = chaos;
     }
 
-    @PostMapping("/prepare")
+    @PostMapping(path = "/prepare", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Phase one: reserve the units and vote", description = "YES: the units moved from available "
             + "to reserved. NO: nothing changed (unknown SKU, not enough stock, or the transaction was already aborted). "
             + "A repeat answers like the first.")
@@ -52,7 +53,7 @@ class ParticipantController {
         return VoteAnswer.of(txId, vote);
     }
 
-    @PostMapping("/commit")
+    @PostMapping(path = "/commit", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Phase two, COMMIT: consume the reservation")
     @ApiResponse(responseCode = "200", description = "Committed (now or before)")
     @ApiResponse(responseCode = "404", description = "Never prepared here: nothing can be committed", content = @Content(
@@ -63,7 +64,7 @@ class ParticipantController {
         return new StateAnswer(txId, participant.commit(txId), null);
     }
 
-    @PostMapping("/abort")
+    @PostMapping(path = "/abort", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Phase two, ABORT: return the reservation", description = "An abort for a transaction not "
             + "prepared yet is recorded, and its late prepare is refused.")
     @ApiResponse(responseCode = "200", description = "Aborted (now or before)")

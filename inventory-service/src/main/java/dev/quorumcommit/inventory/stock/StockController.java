@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -31,7 +32,7 @@ class StockController {
         this.service = service;
     }
 
-    @PutMapping("/{sku}")
+    @PutMapping(path = "/{sku}", produces = MediaType.APPLICATION_JSON_VALUE) // a 406 before the stock is set
     @Operation(summary = "Set the stock on hand (restock)", description = "Creates the SKU if it is new.")
     @ApiResponse(responseCode = "200", description = "The stock as it now is")
     @ApiResponse(responseCode = "400", description = "available missing, negative, not an integer or above 1e9; malformed SKU",

@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
@@ -35,7 +36,7 @@ class OrderController {
         this.service = service;
     }
 
-    @PostMapping
+    @PostMapping(produces = MediaType.APPLICATION_JSON_VALUE) // a 406 must come before the order is placed, not after
     @Operation(summary = "Place an order", description = "Reserves the stock and records the order in one distributed "
             + "transaction. A retry with the same Idempotency-Key returns the first order and places nothing new. The "
             + "key alone names the order: a request that reuses it for another order is answered with the first one "
