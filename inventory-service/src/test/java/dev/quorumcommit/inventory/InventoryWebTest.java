@@ -110,6 +110,26 @@ class InventoryWebTest {
                 .andExpect(jsonPath("$.reserved").value(0));
     }
 
+    /**
+     * Aborts give reserved units back to available; with more than 2^31 - 1 in all the database would refuse that, and
+     * the units would stay reserved for good. So a restock counts what is reserved.
+     */
+    @Test
+    void aRestockThatWithTheReservedUnitsWouldHoldMoreThanABillionIsRefusedAndChangesNothing() throws Exception {
+        String sku = restocked(1_000_000_000);
+        mvc.perform(post("/internal/2pc/prepares").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"prepares\": [{\"txId\": \"" + UUID.randomUUID() + "\", \"sku\": \"" + sku
+                        + "\", \"quantity\": 5}]}")).andExpect(status().isOk());
+
+        mvc.perform(put("/api/inventory/" + sku).contentType(MediaType.APPLICATION_JSON)
+                .content("{\"available\": 1000000000}")).andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail").value(containsString("5 units reserved")));
+        mvc.perform(get("/api/inventory/" + sku)).andExpect(jsonPath("$.available").value(999_999_995))
+                .andExpect(jsonPath("$.reserved").value(5));
+        mvc.perform(put("/api/inventory/" + sku).contentType(MediaType.APPLICATION_JSON)
+                .content("{\"available\": 999999995}")).andExpect(status().isOk());
+    }
+
     @Test
     void aMalformedSkuIsNamed() throws Exception {
         mvc.perform(put("/api/inventory/bad sku!").contentType(MediaType.APPLICATION_JSON).content("{\"available\": 1}"))

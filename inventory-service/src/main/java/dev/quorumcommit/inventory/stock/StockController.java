@@ -37,6 +37,9 @@ class StockController {
     @ApiResponse(responseCode = "200", description = "The stock as it now is")
     @ApiResponse(responseCode = "400", description = "available missing, negative, not an integer or above 1e9; malformed SKU",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "409", description = "With the units still reserved the SKU would hold more than 1e9; "
+            + "nothing changed", content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(implementation = ProblemDetail.class)))
     StockView restock(@PathVariable @Pattern(regexp = SKU, message = "must be 1 to 64 letters, digits, '.', '_' or '-'")
             @Parameter(example = "apple") String sku, @Valid @RequestBody RestockRequest request) {
         return service.restock(sku, request.available());

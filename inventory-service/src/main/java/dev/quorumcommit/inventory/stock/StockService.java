@@ -36,6 +36,9 @@ class StockService {
 
     private StockView restockUnderLock(String sku, int available) {
         Stock stock = stocks.lock(sku).orElseGet(() -> stocks.save(new Stock(sku, available)));
+        if ((long) available + stock.getReserved() > MAX_UNITS) {
+            throw new TooManyUnitsException(sku, available, stock.getReserved());
+        }
         stock.restock(available);
         stocks.flush(); // a lost race on the insert fails here, inside the transaction, rather than at its commit
         return StockView.of(stock);
