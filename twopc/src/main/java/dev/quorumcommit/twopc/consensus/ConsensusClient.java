@@ -208,7 +208,8 @@ public class ConsensusClient {
         if (last != 0 && now - last < LEADER_RECHECK_NANOS || !leaderCheckedAt.compareAndSet(last, now)) {
             return;
         }
-        URI asked = nodes.get(Math.floorMod(preferred.get(), nodes.size()));
+        int turn = preferred.get();
+        URI asked = nodes.get(Math.floorMod(turn, nodes.size()));
         try {
             JsonNode cluster = http.get().uri(asked.resolve("/api/cluster")).retrieve().body(JsonNode.class);
             String leaderId = cluster == null ? "" : cluster.path("leaderId").asString("");
@@ -221,6 +222,9 @@ public class ConsensusClient {
                 }
             }
         } catch (RuntimeException e) {
+            // Not the node to send the call itself to first, then: a dead node's address may time out rather than
+            // refuse (a stopped container's does), and the call would wait that out a second time.
+            preferred.compareAndSet(turn, turn + 1);
             log.debug("could not ask {} who leads: {}", asked, e.toString());
         }
     }

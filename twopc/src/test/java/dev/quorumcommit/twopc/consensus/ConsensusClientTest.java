@@ -80,6 +80,24 @@ class ConsensusClientTest {
         assertThat(cluster.requests).singleElement().asString().endsWith(uris.get(1).toString());
     }
 
+    /**
+     * A node that does not answer the client's look for the leader (frozen, or a stopped container whose address
+     * times out instead of refusing) is not sent the call itself next: that would wait out a second timeout on it.
+     */
+    @Test
+    void aNodeThatDoesNotAnswerTheLookForTheLeaderIsNotSentTheCallToo() throws IOException {
+        List<URI> uris = startNodes(2);
+        nodes.get(0).freeze();
+        try {
+            KvEntry entry = client(uris, 3).putIfAbsent("k", "v");
+
+            assertThat(entry.value().asString()).isEqualTo("v");
+            assertThat(cluster.requests).singleElement().asString().endsWith(uris.get(1).toString());
+        } finally {
+            nodes.get(0).release(); // a request waiting in it would keep its server from stopping
+        }
+    }
+
     @Test
     void retryAfterOfA503IsHonouredBeforeTryingAgain() throws IOException {
         List<URI> uris = startNodes(2);

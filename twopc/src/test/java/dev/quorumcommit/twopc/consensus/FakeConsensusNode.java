@@ -44,6 +44,7 @@ final class FakeConsensusNode implements AutoCloseable {
     private volatile boolean applyThenLoseAnswer;
     private volatile boolean applyThenCutAnswer;
     private volatile java.util.concurrent.CountDownLatch stalled;
+    private volatile boolean frozen;
 
     FakeConsensusNode(Cluster cluster) throws IOException {
         this.cluster = cluster;
@@ -52,6 +53,9 @@ final class FakeConsensusNode implements AutoCloseable {
         server.createContext("/api/kv", this::batch);
         server.createContext("/api/kv/deletes", this::deletes);
         server.createContext("/api/cluster", exchange -> {
+            if (frozen) {
+                awaitRelease();
+            }
             ObjectNode answer = JSON.createObjectNode().put("role", "FOLLOWER");
             URI leader = cluster.leader;
             if (leader != null) {
@@ -60,6 +64,8 @@ final class FakeConsensusNode implements AutoCloseable {
             }
             send(exchange, 200, answer);
         });
+        // Each request on a thread of its own, as a real node serves them: one that is held does not hold the others.
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
@@ -87,8 +93,26 @@ final class FakeConsensusNode implements AutoCloseable {
         this.stalled = new java.util.concurrent.CountDownLatch(1);
     }
 
+    /** Like {@link #stall()}, and GET /api/cluster waits too: a frozen process, or an address that no longer answers. */
+    void freeze() {
+        stall();
+        frozen = true;
+    }
+
     void release() {
+        frozen = false;
         stalled.countDown();
+    }
+
+    private void awaitRelease() {
+        java.util.concurrent.CountDownLatch stall = stalled;
+        if (stall != null) {
+            try {
+                stall.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
@@ -120,14 +144,7 @@ final class FakeConsensusNode implements AutoCloseable {
         String idempotencyKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         cluster.idempotencyKeys.add(idempotencyKey);
         JsonNode puts = JSON.readTree(exchange.getRequestBody()).path("puts");
-        java.util.concurrent.CountDownLatch stall = stalled;
-        if (stall != null) {
-            try {
-                stall.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        awaitRelease();
         ObjectNode answer = appliedOnce(idempotencyKey, revision -> {
             ObjectNode applied = JSON.createObjectNode();
             var results = applied.putArray("results");
