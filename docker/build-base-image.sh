@@ -7,7 +7,7 @@
 #   docker/build-base-image.sh            # build it unless it is already there
 #   docker/build-base-image.sh --force    # build it again
 #
-# Environment: JAVA_HOME (the JDK to jlink from; default: the java on PATH),
+# Environment: JAVA_HOME (the JDK to jlink from, if it is 21 or newer; else as scripts/java-home.sh finds one),
 # DEBIAN_MIRROR (default http://deb.debian.org/debian), DEBIAN_SUITE (default bookworm).
 set -euo pipefail
 
@@ -22,7 +22,9 @@ fi
 command -v debootstrap >/dev/null || { echo "debootstrap is missing: apt-get install debootstrap" >&2; exit 1; }
 [[ $(id -u) -eq 0 ]] || { echo "debootstrap needs root: run this script as root (sudo)" >&2; exit 1; }
 
-JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+# The same JDK 21+ run.sh finds ($JAVA_HOME, the java on PATH, the newest under /usr/lib/jvm): sudo drops
+# JAVA_HOME, and root's default java may be older than the classes the image must run.
+JAVA_HOME=$("$(dirname "$0")/../scripts/java-home.sh")
 JLINK="$JAVA_HOME/bin/jlink"
 [[ -x "$JLINK" ]] || { echo "no jlink under JAVA_HOME=$JAVA_HOME: point JAVA_HOME at a JDK 21+" >&2; exit 1; }
 
