@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxKeys   a bound on the memory the keys take: once this many are remembered, none expired, keyed writes
  *                  are refused (503) until old ones expire, rather than a key forgotten before its retention. The
  *                  default, 200,000, is 333 keyed writes a second for 10 minutes, in some 70 MB of heap (about 170
- *                  bytes a key and its answer, deflated: 181 bytes on average for order-service's batches of
- *                  decisions, measured in a snapshot)
+ *                  bytes for a key and its place in the table, plus its answer, deflated: 181 bytes on average for
+ *                  order-service's batches of decisions, measured in a snapshot)
  */
 @ConfigurationProperties("consensus.idempotency")
 public record IdempotencyProperties(@DefaultValue("10m") Duration retention, @DefaultValue("200000") int maxKeys) {
