@@ -3,6 +3,7 @@ package dev.quorumcommit.twopc.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -116,14 +118,17 @@ class CoordinatorTest {
 
     @Test
     void aParticipantSilentPastThePrepareLimitCountsAsNo() {
-        inventory.prepareDelayMillis = 2_000;
-        long start = System.nanoTime();
+        inventory.prepareGate = new CountDownLatch(1); // silent until the test ends: a coordinator that waited hangs
+        try {
+            Outcome outcome = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> coordinator.run("t3", List.of(inventory.branch(), order.branch())));
 
-        Outcome outcome = coordinator.run("t3", List.of(inventory.branch(), order.branch()));
-
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_500));
-        assertThat(outcome.decision()).isEqualTo(Decision.ABORT);
-        assertThat(outcome.reasons()).singleElement().asString().contains("inventory did not vote within");
+            assertThat(outcome.decision()).isEqualTo(Decision.ABORT);
+            assertThat(outcome.reasons()).singleElement().asString().contains("inventory did not vote within");
+            assertThat(inventory.received).containsExactly("prepare t3", "abort t3");
+        } finally {
+            inventory.prepareGate.countDown();
+        }
     }
 
     @Test
@@ -135,9 +140,10 @@ class CoordinatorTest {
         for (String step : List.of("record", "prepare", "decide", "finish")) {
             assertThat(stepTimer(step).count()).as(step).isEqualTo(1);
         }
-        assertThat(stepTimer("prepare").totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(150);
+        double prepare = stepTimer("prepare").totalTime(TimeUnit.MILLISECONDS);
+        assertThat(prepare).isGreaterThanOrEqualTo(150);
         for (String step : List.of("record", "decide", "finish")) {
-            assertThat(stepTimer(step).totalTime(TimeUnit.MILLISECONDS)).as(step).isLessThan(150);
+            assertThat(stepTimer(step).totalTime(TimeUnit.MILLISECONDS)).as(step).isLessThan(prepare);
         }
     }
 
@@ -351,11 +357,19 @@ class CoordinatorTest {
 
     @Test
     void recoveryLeavesATransactionAloneWhileItsBackgroundDeliveryRuns() {
-        inventory.failuresBeforeAck.set(2);
+        inventory.phaseTwoGate = new CountDownLatch(1); // inventory's commit is held until recovery has looked
+        int recovered;
+        try {
+            answeringAtOnce.run("t13", List.of(inventory.branch(), order.localBranch()));
+            assertThat(answeringAtOnce.isInFlight("t13")).isTrue();
+            assertThat(log.unfinishedIds()).contains("t13");
 
-        answeringAtOnce.run("t13", List.of(inventory.branch(), order.localBranch()));
-        int recovered = new CoordinatorRecovery(log, register, delivery, answeringAtOnce, metrics, Clock.systemUTC())
-                .recover();
+            CoordinatorRecovery recoveryBeside = new CoordinatorRecovery(log, register, delivery, answeringAtOnce,
+                    metrics, Clock.systemUTC());
+            recovered = assertTimeoutPreemptively(Duration.ofSeconds(10), recoveryBeside::recover); // not the held commit
+        } finally {
+            inventory.phaseTwoGate.countDown();
+        }
 
         assertThat(recovered).isZero();
         await().atMost(Duration.ofSeconds(5)).until(() -> log.find("t13").orElseThrow().finished());
@@ -430,7 +444,7 @@ class CoordinatorTest {
                 .containsExactly(tuple("inventory", false), tuple("order", true));
         marksFailFor.clear();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> recovery.recover() == 1);
+        assertThat(recovery.recover()).isEqualTo(1);
 
         assertThat(log.unfinishedIds()).isEmpty();
         assertThat(inventory.received.stream().filter(m -> m.equals("commit t19"))).hasSize(2);
