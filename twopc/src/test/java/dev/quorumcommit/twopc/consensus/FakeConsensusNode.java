@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -41,6 +42,8 @@ final class FakeConsensusNode implements AutoCloseable {
     private final Cluster cluster;
     private final HttpServer server;
     private volatile String retryAfterWhenNoQuorum = null;
+    private final AtomicInteger refusalsLeft = new AtomicInteger();
+    private volatile String retryAfterOfRefusals;
     private volatile boolean applyThenLoseAnswer;
     private volatile boolean applyThenCutAnswer;
     private volatile java.util.concurrent.CountDownLatch stalled;
@@ -76,6 +79,12 @@ final class FakeConsensusNode implements AutoCloseable {
     /** From now on every request answers 503 with this Retry-After (null: back to normal). */
     void loseQuorum(String retryAfter) {
         this.retryAfterWhenNoQuorum = retryAfter;
+    }
+
+    /** The next {@code requests} requests answer 503 with this Retry-After; then the quorum is back. */
+    void loseQuorumFor(int requests, String retryAfter) {
+        this.retryAfterOfRefusals = retryAfter;
+        this.refusalsLeft.set(requests);
     }
 
     /** The next write is applied but its answer is a 503, as when the leader dies after committing. */
@@ -206,10 +215,14 @@ final class FakeConsensusNode implements AutoCloseable {
 
     /** As a node without a quorum answers, when the test asked for it. */
     private boolean refusedForNoQuorum(HttpExchange exchange) throws IOException {
-        if (retryAfterWhenNoQuorum == null) {
+        String retryAfter = retryAfterWhenNoQuorum;
+        if (retryAfter == null && refusalsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            retryAfter = retryAfterOfRefusals;
+        }
+        if (retryAfter == null) {
             return false;
         }
-        exchange.getResponseHeaders().add("Retry-After", retryAfterWhenNoQuorum);
+        exchange.getResponseHeaders().add("Retry-After", retryAfter);
         send(exchange, 503, problem(503, "no quorum"));
         return true;
     }
