@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -214,18 +215,22 @@ class InventoryParticipantTest {
                 waitFor(commitIsWaiting);
                 return replaced;
             }));
-            abortHoldsTheRow.await();
-            Future<Boolean> commit = two.submit(() -> transactions.execute(status ->
-                    barrierStore.replacePrepared(new BarrierEntry(tx, BranchState.COMMITTED, null, Instant.now()))));
-            // Only once H2 says the commit's session waits for another's lock is the abort let go: so the commit has
-            // read the row while it was still PREPARED, and must judge it again after the wait.
-            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                    "select count(*) from information_schema.sessions where blocker_id is not null", Integer.class) > 0);
-            assertThat(commit).isNotDone();
-            commitIsWaiting.countDown();
+            Future<Boolean> commit;
+            try { // a failed wait below must still let the abort go, or closing the executor waits for it for good
+                assertThat(abortHoldsTheRow.await(10, TimeUnit.SECONDS)).as("the abort holds the row").isTrue();
+                commit = two.submit(() -> transactions.execute(status ->
+                        barrierStore.replacePrepared(new BarrierEntry(tx, BranchState.COMMITTED, null, Instant.now()))));
+                // Only once H2 says the commit's session waits for another's lock is the abort let go: so the commit
+                // has read the row while it was still PREPARED, and must judge it again after the wait.
+                await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                        "select count(*) from information_schema.sessions where blocker_id is not null", Integer.class) > 0);
+                assertThat(commit).isNotDone();
+            } finally {
+                commitIsWaiting.countDown();
+            }
 
-            assertThat(abort.get()).isTrue();
-            assertThat(commit.get()).isFalse();
+            assertThat(abort.get(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(commit.get(30, TimeUnit.SECONDS)).isFalse();
         }
         assertThat(jdbc.queryForObject("select state from twopc_barrier where tx_id = ?", String.class, tx))
                 .isEqualTo("ABORTED");
