@@ -66,17 +66,22 @@ class OrderTransactionsIT {
         Files.createDirectories(dir);
         // Inventory's database on a disk of its own (a tmpfs, which needs root, as CI has), for the test that fills it.
         inventoryDisk = SmallDisk.mount(dir.resolve("inventory-disk"), 256);
-        cluster = new Cluster(dir, inventoryDisk == null ? dir : dir.resolve("inventory-disk")).start();
+        // Kept before it starts: if it never gets ready, @AfterAll still stops the processes it did start.
+        cluster = new Cluster(dir, inventoryDisk == null ? dir : dir.resolve("inventory-disk"));
+        cluster.start();
         shop = new Shop(cluster);
     }
 
     @AfterAll
     void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (inventoryDisk != null) {
-            inventoryDisk.close();
+        try {
+            if (cluster != null) {
+                cluster.close();
+            }
+        } finally {
+            if (inventoryDisk != null) {
+                inventoryDisk.close();
+            }
         }
     }
 
