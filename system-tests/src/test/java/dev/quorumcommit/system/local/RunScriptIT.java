@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,10 @@ class RunScriptIT {
 
     @Test
     void runShStartsTheClusterStopsExactlyItsProcessesAndFindsItsDataAgain() throws Exception {
+        // run.sh's ports are fixed: a process left on one (another run.sh, say) would answer the checks below for it.
+        for (int port : PORTS) {
+            assertThat(free(port)).as("port %d is free for run.sh", port).isTrue();
+        }
         RunningScript first = RunningScript.start(workingDirectory);
         try {
             first.awaitUp();
@@ -83,6 +89,14 @@ class RunScriptIT {
             second.stop();
         }
         second.assertEveryProcessGone();
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
