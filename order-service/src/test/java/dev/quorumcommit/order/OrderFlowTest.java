@@ -13,6 +13,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -423,6 +424,38 @@ class OrderFlowTest {
         assertThat(jdbc.queryForObject("select count(*) from orders", Long.class)).isEqualTo(orders);
         assertThat(jdbc.queryForObject("select count(*) from tx_record", Long.class)).isEqualTo(transactions);
         assertThat(preparesSent()).isEqualTo(prepares);
+    }
+
+    /** Written as they are read (GET /api/orders streams them), and still a plain JSON array of the contract's orders. */
+    @Test
+    void theOrdersAreListedOldestFirstEachWhole() throws Exception {
+        String sku = sku(0);
+        List<String> ids = new ArrayList<>();
+        String[][] rows = {{"REJECTED", "not enough stock"}, {"CONFIRMED", null}, {"PENDING", null}};
+        for (int i = 0; i < rows.length; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            jdbc.update("insert into orders (id, sku, quantity, status, reason, tx_id, created_at) values (?, ?, ?, ?, ?, ?,"
+                    + " dateadd('SECOND', ?, timestamp with time zone '2026-01-01 00:00:00+00'))",
+                    id, sku, i + 1, rows[i][0], rows[i][1], "tx-" + id, 10 - i * 3 /* inserted newest last, not first */);
+        }
+        Collections.reverse(ids); // created 10 s, 7 s and 4 s after midnight: the last inserted is the oldest
+
+        MvcResult all = mvc.perform(get("/api/orders?sku=" + sku)).andExpect(status().isOk())
+                .andExpect(content().contentType(MediaType.APPLICATION_JSON)).andReturn();
+        JsonNode listed = json.readTree(all.getResponse().getContentAsString());
+        assertThat(listed.valueStream().map(o -> o.path("orderId").asString()).toList()).isEqualTo(ids);
+        JsonNode oldest = listed.get(0);
+        assertThat(oldest.path("sku").asString()).isEqualTo(sku);
+        assertThat(oldest.path("quantity").asInt()).isEqualTo(3);
+        assertThat(oldest.path("status").asString()).isEqualTo("PENDING");
+        assertThat(oldest.path("txId").asString()).isEqualTo("tx-" + ids.get(0));
+        assertThat(listed.get(2).path("reason").asString()).isEqualTo("not enough stock");
+
+        mvc.perform(get("/api/orders?status=CONFIRMED&sku=" + sku)).andExpect(jsonPath("$.length()").value(1))
+                .andExpect(jsonPath("$[0].orderId").value(ids.get(1)));
+        mvc.perform(get("/api/orders?sku=none-" + sku)).andExpect(status().isOk()).andExpect(content().json("[]"));
+        mvc.perform(get("/api/orders").accept(MediaType.TEXT_PLAIN)).andExpect(status().isNotAcceptable());
     }
 
     @Test

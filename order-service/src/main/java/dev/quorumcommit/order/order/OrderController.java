@@ -1,14 +1,16 @@
 package dev.quorumcommit.order.order;
 
+import java.io.IOException;
 import java.net.URI;
-import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
@@ -24,6 +26,8 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.SequenceWriter;
+import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/api/orders")
@@ -31,9 +35,11 @@ import org.springframework.web.bind.annotation.RestController;
 class OrderController {
 
     private final OrderService service;
+    private final JsonMapper json;
 
-    OrderController(OrderService service) {
+    OrderController(OrderService service, JsonMapper json) {
         this.service = service;
+        this.json = json;
     }
 
     @PostMapping(produces = MediaType.APPLICATION_JSON_VALUE) // a 406 must come before the order is placed, not after
@@ -72,10 +78,24 @@ class OrderController {
         });
     }
 
-    @GetMapping
-    @Operation(summary = "Orders, optionally by status and SKU, oldest first")
-    List<OrderView> search(@RequestParam(required = false) OrderStatus status,
-            @RequestParam(required = false) @Parameter(example = "apple") String sku) {
-        return service.search(status, sku);
+    /**
+     * Written out as the orders are read, not gathered first: after a load test there are millions, and a list of
+     * them was more than the service's heap. Once the first byte is out the status is sent, so a failure part-way
+     * (a client gone, the database failing) ends the answer early rather than turning it into a problem.
+     */
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Orders, optionally by status and SKU, oldest first", description = "All of them: written "
+            + "as they are read, so even millions take no more of the service's memory than a few.")
+    @ApiResponse(responseCode = "200", description = "The orders", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(implementation = OrderView.class))))
+    @ApiResponse(responseCode = "400", description = "An unknown status", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    void search(@RequestParam(required = false) OrderStatus status,
+            @RequestParam(required = false) @Parameter(example = "apple") String sku, HttpServletResponse response)
+            throws IOException {
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        try (SequenceWriter orders = json.writer().writeValuesAsArray(response.getOutputStream())) {
+            service.search(status, sku, orders::write);
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.quorumcommit.order.order;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
@@ -107,8 +109,13 @@ class OrderService {
         return reads.execute(s -> orders.findById(orderId).map(Order::view));
     }
 
-    List<OrderView> search(OrderStatus status, String sku) {
-        return reads.execute(s -> orders.search(status, sku).stream().map(Order::view).toList());
+    /** Hands {@code each} every order of the filter, oldest first, one at a time, within one read transaction. */
+    void search(OrderStatus status, String sku, Consumer<OrderView> each) {
+        reads.executeWithoutResult(s -> {
+            try (Stream<OrderView> found = orders.search(status, sku)) {
+                found.forEach(each);
+            }
+        });
     }
 
     /**
