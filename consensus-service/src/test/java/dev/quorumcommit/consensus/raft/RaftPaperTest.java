@@ -248,6 +248,10 @@ class RaftPaperTest {
         List<AppendResponse> out = f.flush(AppendResponse.class);
         assertThat(out).singleElement().extracting(AppendResponse::success, AppendResponse::index).containsExactly(true, 2L);
         assertThat(f.persisted).containsExactly(cmd(1, 1), cmd(2, 3));
+        // the node's own log, not only what its Ready told the (test's) disk: entry 3 of term 2 is gone
+        assertThat(f.status().lastLogIndex()).isEqualTo(2);
+        assertThat(List.of(f.node.log().term(1), f.node.log().term(2), f.node.log().term(3)))
+                .containsExactly(1L, 3L, RaftLog.UNKNOWN);
     }
 
     // 5.3: "If a follower's log is inconsistent with the leader's, the AppendEntries consistency check will
