@@ -113,14 +113,14 @@ class KvApiTest extends ApiTestSupport {
                 {"{}", "'puts' is required"},
                 {"{\"puts\": []}", "must hold 1 to 1000 writes"},
                 {"{\"puts\": [null]}", "must be a write"},
-                {"{\"puts\": [{\"key\": \"ok\"}]}", "'puts[0].value' is required"},
+                {"{\"puts\": [{\"key\": \"kv-bad-batch\"}]}", "'puts[0].value' is required"},
                 {"{\"puts\": [{\"value\": 1}]}", "'puts[0].key' is required"},
-                {"{\"puts\": [{\"key\": \"ok\", \"value\": 1}, {\"key\": \"bad*key\", \"value\": 1}]}", "'puts[1].key' must be 1 to 256 characters"},
-                {"{\"puts\": [{\"key\": \"ok\", \"value\": 1, \"expectedRevision\": 0}]}", "'puts[0].expectedRevision' must be a revision"},
-                {"{\"puts\": [{\"key\": \"ok\", \"value\": 1}, {\"key\": \"ok\", \"value\": 1, \"ifAbsent\": true, \"expectedRevision\": 2}]}",
+                {"{\"puts\": [{\"key\": \"kv-bad-batch\", \"value\": 1}, {\"key\": \"bad*key\", \"value\": 1}]}", "'puts[1].key' must be 1 to 256 characters"},
+                {"{\"puts\": [{\"key\": \"kv-bad-batch\", \"value\": 1, \"expectedRevision\": 0}]}", "'puts[0].expectedRevision' must be a revision"},
+                {"{\"puts\": [{\"key\": \"kv-bad-batch\", \"value\": 1}, {\"key\": \"kv-bad-batch\", \"value\": 1, \"ifAbsent\": true, \"expectedRevision\": 2}]}",
                         "puts[1]: 'ifAbsent' and 'expectedRevision' contradict"},
-                {"{\"puts\": [{\"key\": \"ok\", \"value\": [1,}]}", "not valid JSON"},
-                {"{\"puts\": [{\"key\": \"ok\", \"value\": \"\\udc00\"}]}", "'puts[0].value': a string holds a lone UTF-16 surrogate"},
+                {"{\"puts\": [{\"key\": \"kv-bad-batch\", \"value\": [1,}]}", "not valid JSON"},
+                {"{\"puts\": [{\"key\": \"kv-bad-batch\", \"value\": \"\\udc00\"}]}", "'puts[0].value': a string holds a lone UTF-16 surrogate"},
                 {"{\"puts\": " + "[" + "{\"key\": \"k\", \"value\": 1},".repeat(1000) + "{\"key\": \"k\", \"value\": 1}]}",
                         "must hold 1 to 1000 writes"},
         };
@@ -134,7 +134,7 @@ class KvApiTest extends ApiTestSupport {
         Answer tooLarge = send("POST", "/api/kv", "{\"puts\": [{\"key\": \"a\", \"value\": " + half
                 + "}, {\"key\": \"b\", \"value\": " + half + "}]}");
         assertThat(tooLarge.status()).isEqualTo(413);
-        assertThat(get("/api/kv/ok").status()).isEqualTo(404);
+        assertThat(get("/api/kv/kv-bad-batch").status()).isEqualTo(404);
         assertThat(lastApplied()).isEqualTo(before);
     }
 
@@ -160,15 +160,15 @@ class KvApiTest extends ApiTestSupport {
 
     @Test
     void aBadDeleteBatchIsA4xxProblemAndChangesNothing() {
-        put("ok", "{\"value\": 1}");
+        put("kv-bad-deletes", "{\"value\": 1}");
         long before = lastApplied();
         String[][] cases = {
                 {"{}", "'keys' is required"},
                 {"{\"keys\": []}", "must hold 1 to 1000 keys"},
                 {"{\"keys\": [null]}", "must be a key"},
-                {"{\"keys\": [\"ok\", \"bad*key\"]}", "must be 1 to 256 characters"},
-                {"{\"keys\": [\"ok\",}", "not valid JSON"},
-                {"{\"keys\": [" + "\"ok\",".repeat(1000) + "\"ok\"]}", "must hold 1 to 1000 keys"},
+                {"{\"keys\": [\"kv-bad-deletes\", \"bad*key\"]}", "must be 1 to 256 characters"},
+                {"{\"keys\": [\"kv-bad-deletes\",}", "not valid JSON"},
+                {"{\"keys\": [" + "\"kv-bad-deletes\",".repeat(1000) + "\"kv-bad-deletes\"]}", "must hold 1 to 1000 keys"},
         };
         for (String[] bad : cases) {
             Answer answer = send("POST", "/api/kv/deletes", bad[0]);
@@ -176,7 +176,7 @@ class KvApiTest extends ApiTestSupport {
             assertThat(answer.contentType()).startsWith("application/problem+json");
             assertThat(answer.json().get("detail").asString()).as(bad[0]).contains(bad[1]);
         }
-        assertThat(get("/api/kv/ok").status()).isEqualTo(200);
+        assertThat(get("/api/kv/kv-bad-deletes").status()).isEqualTo(200);
         assertThat(lastApplied()).isEqualTo(before);
     }
 
