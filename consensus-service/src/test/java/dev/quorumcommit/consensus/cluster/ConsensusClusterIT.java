@@ -13,7 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import tools.jackson.databind.JsonNode;
@@ -53,29 +57,35 @@ class ConsensusClusterIT {
 
         Map<String, Long> acknowledged = new ConcurrentHashMap<>();
         AtomicBoolean writing = new AtomicBoolean(true);
-        List<Thread> writers = new ArrayList<>();
-        for (int w = 0; w < 8; w++) {
-            int writer = w;
-            writers.add(Thread.ofVirtual().start(() -> {
-                for (int n = 0; writing.get() && n < 2_000; n++) {
-                    String id = "w" + writer + "-" + n;
-                    Long index = appendUntilAcknowledged(id, Duration.ofSeconds(20));
-                    if (index != null) {
-                        acknowledged.put(id, index);
+        List<FutureTask<Void>> writers = new ArrayList<>();
+        NodeProcess next;
+        try {
+            for (int w = 0; w < 8; w++) {
+                int writer = w;
+                writers.add(startWriter(() -> {
+                    for (int n = 0; writing.get() && n < 2_000; n++) {
+                        String id = "w" + writer + "-" + n;
+                        Long index = appendUntilAcknowledged(id, Duration.ofSeconds(20));
+                        if (index != null) {
+                            acknowledged.put(id, index);
+                        }
                     }
-                }
-            }));
+                }));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 100);
+            leader.kill();
+            int beforeKill = acknowledged.size();
+            next = cluster.awaitLeader(ELECTION);
+            assertThat(next.id).isNotEqualTo(leader.id);
+            await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= beforeKill + 100);
+            writing.set(false);
+            // A writer may be inside appendUntilAcknowledged: up to 20 s of patience plus one 15 s request.
+            awaitWriters(writers, ELECTION);
+        } finally {
+            writing.set(false);
+            stopWriters(writers);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 100);
-        leader.kill();
-        int beforeKill = acknowledged.size();
-        NodeProcess next = cluster.awaitLeader(ELECTION);
-        assertThat(next.id).isNotEqualTo(leader.id);
-        await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= beforeKill + 100);
-        writing.set(false);
-        for (Thread t : writers) {
-            t.join(Duration.ofSeconds(30));
-        }
+        // No writer adds to acknowledged from here on: the logs are compared with what they were told.
 
         String metrics = Api.get(next.url() + "/actuator/prometheus").body();
         assertThat(metrics).contains("raft_term", "raft_role", "raft_commit_index", "raft_applied_index", "raft_leader_changes",
@@ -215,20 +225,23 @@ class ConsensusClusterIT {
     void aFullIdempotencyTableRefusesNewKeysButStillAnswersRetriesOfRememberedOnes() throws Exception {
         cluster = new ProcessCluster(dir, 3, List.of("--consensus.idempotency.max-keys=1000")).start();
         NodeProcess leader = cluster.awaitLeader(ELECTION);
-        List<Thread> writers = new ArrayList<>();
+        List<FutureTask<Void>> writers = new ArrayList<>();
         Map<String, Long> first = new ConcurrentHashMap<>();
-        for (int w = 0; w < 8; w++) {
-            int writer = w;
-            writers.add(Thread.ofVirtual().start(() -> {
-                for (int n = writer; n < 1000; n += 8) {
-                    Api.Answer answer = Api.post(leader.url() + "/api/log", "{\"payload\": " + n + "}", "key-" + n);
-                    assertThat(answer.status()).as("keyed write %d", n).isEqualTo(201);
-                    first.put("key-" + n, answer.json().path("index").asLong());
-                }
-            }));
-        }
-        for (Thread writer : writers) {
-            writer.join();
+        try {
+            for (int w = 0; w < 8; w++) {
+                int writer = w;
+                writers.add(startWriter(() -> {
+                    for (int n = writer; n < 1000; n += 8) {
+                        Api.Answer answer = Api.post(leader.url() + "/api/log", "{\"payload\": " + n + "}", "key-" + n);
+                        assertThat(answer.status()).as("keyed write %d", n).isEqualTo(201);
+                        first.put("key-" + n, answer.json().path("index").asLong());
+                    }
+                }));
+            }
+            // A failed assertion in a writer comes out here, as the cause of the test's failure.
+            awaitWriters(writers, ELECTION.multipliedBy(2));
+        } finally {
+            stopWriters(writers);
         }
         assertThat(first).as("every keyed write below the limit acknowledged").hasSize(1000);
         NodeProcess follower = cluster.alive().stream().filter(n -> n != leader).findFirst().orElseThrow();
@@ -294,6 +307,35 @@ class ConsensusClusterIT {
             cluster.close();
             disks.values().forEach(SmallDisk::close);
         }
+    }
+
+    /** Runs {@code body} on a virtual thread of its own; the future it answers carries whatever the body threw. */
+    private static FutureTask<Void> startWriter(Runnable body) {
+        FutureTask<Void> writer = new FutureTask<>(body, null);
+        Thread.ofVirtual().start(writer);
+        return writer;
+    }
+
+    /**
+     * Waits, within {@code patience} for them all, until every writer has ended; fails the test with a writer's own
+     * failure (an assertion in it included) or, if one is still running, says so rather than going on beside it.
+     */
+    private static void awaitWriters(List<FutureTask<Void>> writers, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (FutureTask<Void> writer : writers) {
+            try {
+                writer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                throw new AssertionError("a writer failed: " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new AssertionError("a writer has not ended within " + patience, e);
+            }
+        }
+    }
+
+    /** Interrupts any writer still running (after a failure), so none writes on into a later test's cluster. */
+    private static void stopWriters(List<FutureTask<Void>> writers) {
+        writers.forEach(writer -> writer.cancel(true));
     }
 
     private Long appendUntilAcknowledged(String id, Duration patience) {
