@@ -51,8 +51,11 @@ class KvReadController {
     @ApiResponse(responseCode = "503", description = "Linearizable only: no leader with a quorum within the deadline",
             content = @Content(mediaType = ProblemDocs.PROBLEM_JSON))
     ResponseEntity<?> get(@PathVariable @Pattern(regexp = Requests.KEY_PATTERN, message = Requests.KEY_RULE) String key,
-            @Parameter(description = "linearizable or stale")
-            @RequestParam(defaultValue = "linearizable")
+            // No defaultValue: Spring would put it in for an empty ?consistency= too, and a client that meant to
+            // choose, and chose nothing, is better told than quietly given the slower read.
+            @Parameter(description = "linearizable (when absent) or stale", schema = @Schema(type = "string",
+                    allowableValues = {"linearizable", "stale"}, defaultValue = "linearizable"))
+            @RequestParam(required = false)
             @Pattern(regexp = "linearizable|stale", message = "must be 'linearizable' or 'stale'") String consistency,
             HttpServletRequest request) {
         if ("stale".equals(consistency)) {

@@ -271,7 +271,11 @@ class KvApiTest extends ApiTestSupport {
         Answer bad = get("/api/kv/kv-read?consistency=eventual");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("detail").asString()).contains("'consistency' must be 'linearizable' or 'stale'");
+        Answer empty = get("/api/kv/kv-read?consistency=");
+        assertThat(empty.status()).as("an empty choice is not the default").isEqualTo(400);
+        assertThat(empty.json().get("detail").asString()).contains("'consistency' must be 'linearizable' or 'stale'");
         assertThat(get("/api/kv/kv-read?consistency=linearizable").status()).isEqualTo(200);
+        assertThat(get("/api/kv/kv-read").status()).as("absent: linearizable").isEqualTo(200);
         assertThat(get("/api/kv/never-written").status()).isEqualTo(404);
         assertThat(get("/api/kv/bad*key").status()).isEqualTo(400);
     }
