@@ -32,6 +32,7 @@ import dev.quorumcommit.consensus.node.ConsensusNode;
 import dev.quorumcommit.consensus.statemachine.ApplyResult;
 import dev.quorumcommit.consensus.statemachine.Command;
 import dev.quorumcommit.consensus.web.ApiProblem;
+import dev.quorumcommit.consensus.web.FirstAnswers;
 import dev.quorumcommit.consensus.web.LeaderRouter;
 import dev.quorumcommit.consensus.web.ProblemDocs;
 import dev.quorumcommit.consensus.web.RawJson;
@@ -88,7 +89,7 @@ class KvWriteController {
         Command command = new Command.Put(key, body.value().json(), body.expectedRevision(), ifAbsent, idempotencyKey,
                 System.currentTimeMillis());
         String expectation = ifAbsent ? "asked for it to be absent" : "expected revision " + body.expectedRevision();
-        return router.route(request, body, () -> node.propose(command), result -> switch (result.unwrap()) {
+        return router.route(request, body, () -> node.propose(command), result -> switch (FirstAnswers.of(result, idempotencyKey)) {
             case ApplyResult.KvWritten written -> ResponseEntity.ok(KvAnswer.of(written.entry()));
             case ApplyResult.KvConflict conflict -> throw KvRecords.conflict(key, conflict.current(), expectation);
             case ApplyResult other -> throw new IllegalStateException("a put was answered with " + other);
@@ -131,7 +132,7 @@ class KvWriteController {
             throw ApiProblem.tooLarge("sum of the values", size);
         }
         Command command = new Command.PutBatch(puts, idempotencyKey, now);
-        return router.route(request, body, () -> node.propose(command), result -> switch (result.unwrap()) {
+        return router.route(request, body, () -> node.propose(command), result -> switch (FirstAnswers.of(result, idempotencyKey)) {
             case ApplyResult.KvBatchApplied applied -> ResponseEntity.ok(new BatchAnswer(applied.results().stream()
                     .map(each -> switch (each) {
                         case ApplyResult.KvWritten written -> BatchResult.written(written.entry());
@@ -159,7 +160,7 @@ class KvWriteController {
             @Pattern(regexp = Requests.IDEMPOTENCY_KEY_PATTERN, message = Requests.IDEMPOTENCY_KEY_RULE) String idempotencyKey,
             HttpServletRequest request) {
         Command command = new Command.DeleteBatch(body.keys(), idempotencyKey, System.currentTimeMillis());
-        return router.route(request, body, () -> node.propose(command), result -> switch (result.unwrap()) {
+        return router.route(request, body, () -> node.propose(command), result -> switch (FirstAnswers.of(result, idempotencyKey)) {
             case ApplyResult.KvBatchApplied applied -> ResponseEntity.ok(new DeleteBatchAnswer(applied.results().stream()
                     .map(each -> switch (each) {
                         case ApplyResult.Deleted deleted -> new DeleteResult(deleted.key(), true);
@@ -186,7 +187,7 @@ class KvWriteController {
             @Pattern(regexp = Requests.IDEMPOTENCY_KEY_PATTERN, message = Requests.IDEMPOTENCY_KEY_RULE) String idempotencyKey,
             HttpServletRequest request) {
         Command command = new Command.Delete(key, expectedRevision, idempotencyKey, System.currentTimeMillis());
-        return router.route(request, null, () -> node.propose(command), result -> switch (result.unwrap()) {
+        return router.route(request, null, () -> node.propose(command), result -> switch (FirstAnswers.of(result, idempotencyKey)) {
             case ApplyResult.Deleted deleted -> ResponseEntity.noContent().build();
             case ApplyResult.NotFound notFound -> throw ApiProblem.notFound("The key '" + key + "' is absent. Nothing was changed.");
             case ApplyResult.KvConflict conflict -> throw KvRecords.conflict(key, conflict.current(),

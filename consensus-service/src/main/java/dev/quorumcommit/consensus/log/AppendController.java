@@ -19,6 +19,7 @@ import dev.quorumcommit.consensus.node.ConsensusNode;
 import dev.quorumcommit.consensus.statemachine.ApplyResult;
 import dev.quorumcommit.consensus.statemachine.Command;
 import dev.quorumcommit.consensus.web.ApiProblem;
+import dev.quorumcommit.consensus.web.FirstAnswers;
 import dev.quorumcommit.consensus.web.LeaderRouter;
 import dev.quorumcommit.consensus.web.ProblemDocs;
 import dev.quorumcommit.consensus.web.RawJson;
@@ -67,7 +68,7 @@ class AppendController {
             throw ApiProblem.tooLarge("payload", size);
         }
         Command command = new Command.AppendLog(body.payload().json(), idempotencyKey, System.currentTimeMillis());
-        return router.route(request, body, () -> node.propose(command), result -> switch (result.unwrap()) {
+        return router.route(request, body, () -> node.propose(command), result -> switch (FirstAnswers.of(result, idempotencyKey)) {
             case ApplyResult.LogAppended appended -> ResponseEntity.created(URI.create("/api/log/" + appended.index()))
                     .body(new AppendAnswer(appended.index(), appended.term()));
             case ApplyResult other -> throw new IllegalStateException("an append was answered with " + other);

@@ -14,10 +14,11 @@ final class Apply {
         }
         state.idempotency.advanceClock(command.proposedAtMillis());
         String scope = command.idempotencyKey() == null ? null : Command.idempotencyScope(command);
+        long fingerprint = scope == null ? 0 : Command.fingerprint(command);
         if (scope != null) {
-            ApplyResult first = state.idempotency.firstAnswer(scope);
-            if (first != null) {
-                return new ApplyResult.DuplicateOf(first);
+            ApplyResult earlier = state.idempotency.answerTo(scope, fingerprint);
+            if (earlier != null) {
+                return earlier;
             }
         }
         ApplyResult result = switch (command) {
@@ -33,7 +34,7 @@ final class Apply {
                     .map(key -> delete(state, new Command.Delete(key, null, null, 0), entry.index())).toList());
         };
         if (scope != null) {
-            state.idempotency.remember(scope, result, command.proposedAtMillis());
+            state.idempotency.remember(scope, result, fingerprint, command.proposedAtMillis());
         }
         return result;
     }

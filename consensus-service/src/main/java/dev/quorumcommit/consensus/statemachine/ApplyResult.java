@@ -38,8 +38,18 @@ public sealed interface ApplyResult {
     record NotFound(String key) implements ApplyResult {
     }
 
-    /** The idempotency key was seen before: this is the first answer, and this entry changed nothing. */
-    record DuplicateOf(ApplyResult first) implements ApplyResult {
+    /**
+     * The idempotency key was seen before: this is the first answer, and this entry changed nothing. The key alone
+     * names the request (the contract's rule), so a request that reuses it for another payload, value, condition or
+     * list of keys gets the first answer too; {@code sameRequest} is false then (or when the first was answered by a
+     * version that kept no fingerprints), so that the node can log it as the client's mistake.
+     */
+    record DuplicateOf(ApplyResult first, boolean sameRequest) implements ApplyResult {
+
+        /** A retry of the very request first answered. */
+        public DuplicateOf(ApplyResult first) {
+            this(first, true);
+        }
     }
 
     /** A leader's no-op entry, or one that carried no command. */

@@ -5,10 +5,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.zip.Deflater;
 
 /**
- * The first answer to every idempotency key still remembered, oldest first.
+ * The first answer to every idempotency key still remembered, oldest first, with the fingerprint of the request it
+ * answered ({@link Command#fingerprint}): a retry repeats that request, and one that does not is told apart.
  *
  * <p>Answers are kept as bytes ({@link StoredAnswer}: encoded, and deflated when large): a key is remembered for
  * minutes and read again only when a client retries, so the table should cost what the answer's bytes cost. As
@@ -45,10 +47,19 @@ final class IdempotencyTable {
         }
     }
 
-    /** The first answer to this key, or null when it is not remembered. */
-    ApplyResult firstAnswer(String scopedKey) {
+    /**
+     * What a request under this key gets instead of being applied: null when the key is not remembered, else the
+     * first answer, saying whether this request is the one first answered (false, too, when that is unknown: an
+     * answer stored by a version that kept no fingerprints).
+     */
+    ApplyResult.DuplicateOf answerTo(String scopedKey, long fingerprint) {
         Remembered remembered = answers.get(scopedKey);
-        return remembered == null ? null : StoredAnswer.load(remembered.answer());
+        if (remembered == null) {
+            return null;
+        }
+        OptionalLong first = StoredAnswer.fingerprint(remembered.answer());
+        boolean sameRequest = first.isPresent() && first.getAsLong() == fingerprint;
+        return new ApplyResult.DuplicateOf(StoredAnswer.load(remembered.answer()), sameRequest);
     }
 
     boolean remembers(String scopedKey) {
@@ -59,8 +70,9 @@ final class IdempotencyTable {
      * The cap is a last resort: the node refuses new keys while the table is {@link #fullAt full}, so only the few
      * proposals already in flight at that moment can push a key out before its retention ran out.
      */
-    void remember(String scopedKey, ApplyResult answer, long proposedAtMillis) {
-        answers.put(scopedKey, new Remembered(StoredAnswer.store(answer, deflater), Math.max(proposedAtMillis, clockMillis)));
+    void remember(String scopedKey, ApplyResult answer, long fingerprint, long proposedAtMillis) {
+        answers.put(scopedKey, new Remembered(StoredAnswer.store(answer, fingerprint, deflater),
+                Math.max(proposedAtMillis, clockMillis)));
         while (answers.size() > maxKeys) {
             answers.pollFirstEntry();
         }

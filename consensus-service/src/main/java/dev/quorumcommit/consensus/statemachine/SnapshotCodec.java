@@ -130,7 +130,7 @@ final class SnapshotCodec {
                 for (int n = in.readInt(); n > 0; n--) {
                     String key = in.readUTF();
                     long proposedAt = in.readLong();
-                    byte[] answer = deflater != null ? StoredAnswer.store(ResultCodec.read(in), deflater) : readStored(in);
+                    byte[] answer = deflater != null ? StoredAnswer.storeWithoutFingerprint(ResultCodec.read(in), deflater) : readStored(in);
                     remembered.put(key, new IdempotencyTable.Remembered(answer, proposedAt));
                 }
             } finally {

@@ -3,9 +3,13 @@ package dev.quorumcommit.consensus.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.quorumcommit.consensus.web.ApiTestSupport;
 
+@ExtendWith(OutputCaptureExtension.class)
 class LogApiTest extends ApiTestSupport {
 
     @Test
@@ -32,14 +36,20 @@ class LogApiTest extends ApiTestSupport {
     }
 
     @Test
-    void aRetryWithTheSameIdempotencyKeyReturnsTheFirstAnswerAndAppendsNothing() {
+    void aRetryWithTheSameIdempotencyKeyReturnsTheFirstAnswerAndAppendsNothing(CapturedOutput output) {
         Answer first = send("POST", "/api/log", "{\"payload\":1}", "Idempotency-Key", "log-retry-1");
         long applied = lastApplied();
-        Answer retry = send("POST", "/api/log", "{\"payload\":2}", "Idempotency-Key", "log-retry-1");
+        Answer retry = send("POST", "/api/log", "{\"payload\":1}", "Idempotency-Key", "log-retry-1");
         assertThat(retry.status()).isEqualTo(201);
         assertThat(retry.json()).isEqualTo(first.json());
+        assertThat(output).doesNotContain("Idempotency-Key 'log-retry-1'");
+        // The key alone names the request: another payload under it gets the first answer too, and is logged.
+        Answer reused = send("POST", "/api/log", "{\"payload\":2}", "Idempotency-Key", "log-retry-1");
+        assertThat(reused.status()).isEqualTo(201);
+        assertThat(reused.json()).isEqualTo(first.json());
+        assertThat(output).contains("Idempotency-Key 'log-retry-1' was first used for another request");
         assertThat(get("/api/log/" + first.json().get("index").asLong()).json().get("payload").asInt()).isEqualTo(1);
-        // The retry took an index of its own in the Raft log, but appended nothing to the application's log.
+        // The retries took indexes of their own in the Raft log, but appended nothing to the application's log.
         assertThat(get("/api/log?from=" + (applied + 1)).json().get("entries")).isEmpty();
     }
 

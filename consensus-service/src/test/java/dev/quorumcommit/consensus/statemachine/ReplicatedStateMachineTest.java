@@ -97,6 +97,35 @@ class ReplicatedStateMachineTest {
                 .isEqualTo(new ApplyResult.KvBatchApplied(java.util.List.of(new Deleted("tx:1", 7), new NotFound("tx:1"))));
     }
 
+    /**
+     * The key alone names the request, as the contract has it: a retry (stamped anew by whichever leader takes it) and
+     * another request under the same key both get the first answer and change nothing; the answer says which of the
+     * two it was, so that the node can tell the second for the client's mistake. A replica restored from a snapshot
+     * tells them apart the same.
+     */
+    @Test
+    void aRetryAndAnotherRequestUnderTheSameKeyAreToldApart() {
+        ApplyResult first = apply(new Command.AppendLog("{\"n\":1}", "k-1", 1_000));
+        assertThat(apply(new Command.AppendLog("{\"n\":1}", "k-1", 2_000))).isEqualTo(new DuplicateOf(first, true));
+        assertThat(apply(new Command.AppendLog("{\"n\":2}", "k-1", 2_000))).isEqualTo(new DuplicateOf(first, false));
+        ApplyResult written = apply(new Command.Put("a", "1", null, false, "k-2", 2_000));
+        assertThat(apply(new Command.Put("a", "1", null, true, "k-2", 2_000))).as("another condition")
+                .isEqualTo(new DuplicateOf(written, false));
+        assertThat(apply(new Command.Put("a", "2", null, false, "k-2", 2_000))).as("another value")
+                .isEqualTo(new DuplicateOf(written, false));
+        assertThat(machine.readLog(1, 10).records()).hasSize(1);
+        assertThat(machine.get("a")).contains(new KvEntry("a", "1", 4));
+
+        ReplicatedStateMachine restored = new ReplicatedStateMachine(new StateMachineSettings(100, Duration.ofMinutes(10), 1000));
+        restored.restore(machine.snapshot().data());
+        assertThat(restored.apply(new Entry(++index, 2, Entry.Kind.COMMAND,
+                CommandCodec.encode(new Command.Put("a", "2", null, false, "k-2", 3_000)))))
+                .isEqualTo(new DuplicateOf(written, false));
+        assertThat(restored.apply(new Entry(++index, 2, Entry.Kind.COMMAND,
+                CommandCodec.encode(new Command.Put("a", "1", null, false, "k-2", 3_000)))))
+                .isEqualTo(new DuplicateOf(written, true));
+    }
+
     @Test
     void deleteHonoursTheExpectedRevision() {
         apply(put("a", "1", null, false));
@@ -144,7 +173,7 @@ class ReplicatedStateMachineTest {
     void aRetryWithTheSameIdempotencyKeyReturnsTheFirstAnswerAndChangesNothing() {
         ApplyResult first = apply(new Command.AppendLog("\"once\"", "k1", 1_000));
         ApplyResult retry = apply(new Command.AppendLog("\"twice\"", "k1", 2_000));
-        assertThat(retry).isEqualTo(new DuplicateOf(first));
+        assertThat(retry).isEqualTo(new DuplicateOf(first, false));
         assertThat(machine.readLog(1, 10).records()).extracting(LogRecord::payload).containsExactly("\"once\"");
         assertThat(machine.lastApplied()).isEqualTo(2);
 
@@ -152,7 +181,7 @@ class ReplicatedStateMachineTest {
         assertThat(apply(new Command.Put("x", "1", null, false, "k1", 2_000))).isInstanceOf(KvWritten.class);
         assertThat(apply(new Command.Put("x", "2", null, true, "k2", 2_000))).isInstanceOf(KvConflict.class);
         assertThat(apply(new Command.Put("x", "3", null, false, "k2", 2_000)))
-                .isEqualTo(new DuplicateOf(new KvConflict("x", new KvEntry("x", "1", 3))));
+                .isEqualTo(new DuplicateOf(new KvConflict("x", new KvEntry("x", "1", 3)), false));
         assertThat(machine.get("x").orElseThrow().value()).isEqualTo("1");
     }
 

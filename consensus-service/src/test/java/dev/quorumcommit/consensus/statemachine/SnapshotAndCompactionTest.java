@@ -53,7 +53,8 @@ class SnapshotAndCompactionTest {
         // The idempotency table came along: a retry is answered the same on both.
         Entry retry = new Entry(201, 30, Entry.Kind.COMMAND, CommandCodec.encode(new Command.AppendLog("0", "log-100", 300_000)));
         ApplyResult answer = copy.apply(retry);
-        assertThat(answer).isEqualTo(new ApplyResult.DuplicateOf(new ApplyResult.LogAppended(100, 11)));
+        // Another payload under the key: the first answer all the same, told apart as another request.
+        assertThat(answer).isEqualTo(new ApplyResult.DuplicateOf(new ApplyResult.LogAppended(100, 11), false));
         assertThat(original.apply(retry)).isEqualTo(answer);
 
         // Batches' first answers, too.
@@ -102,8 +103,9 @@ class SnapshotAndCompactionTest {
         next.restore(upgraded.snapshot().data()); // version 2, the answer deflated in it
 
         Entry retry = new Entry(8, 2, Entry.Kind.COMMAND, CommandCodec.encode(retried));
-        assertThat(upgraded.apply(retry)).isEqualTo(new ApplyResult.DuplicateOf(first));
-        assertThat(next.apply(retry)).isEqualTo(new ApplyResult.DuplicateOf(first));
+        // Version 1 kept no fingerprints: the answer is given, and whether this was the same request is unknown.
+        assertThat(upgraded.apply(retry)).isEqualTo(new ApplyResult.DuplicateOf(first, false));
+        assertThat(next.apply(retry)).isEqualTo(new ApplyResult.DuplicateOf(first, false));
         assertThat(next.get(puts.get(0).key())).isEmpty(); // answered, not applied
     }
 
