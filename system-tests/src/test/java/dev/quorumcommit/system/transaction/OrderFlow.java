@@ -16,7 +16,7 @@ import dev.quorumcommit.system.support.Http;
 /**
  * Orders of one unit placed without pause by a few clients while a test breaks something, as a shop's
  * traffic would go on. Every answer must be one the contract allows: 201, 409, 202 (PENDING, to resolve
- * by itself), a 503 of the admission queue, or none at all while order-service itself is the one harmed.
+ * by itself) or a 503 of the admission queue; so order-service itself must stay up while it flows.
  */
 final class OrderFlow implements AutoCloseable {
 
@@ -69,6 +69,7 @@ final class OrderFlow implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        assertThat(clients.stream().filter(Thread::isAlive)).as("clients still waiting for an answer").isEmpty();
         System.out.println("[order flow] answers by status: " + byStatus);
         assertThat(byStatus.keySet()).as("HTTP statuses of the orders placed meanwhile: %s", byStatus)
                 .isSubsetOf(201, 409, 202, 503);
