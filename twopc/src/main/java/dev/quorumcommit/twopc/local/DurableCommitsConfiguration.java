@@ -25,7 +25,7 @@ public class DurableCommitsConfiguration {
 
     @Bean
     FailStop failStop(H2FileSync sync) {
-        return new FailStop(sync::databaseFailed, FailStop::haltProcess);
+        return new FailStop(sync::databaseFailure, FailStop::haltProcess);
     }
 
     @Bean

@@ -4,8 +4,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,17 +33,18 @@ public final class FailStop implements SmartLifecycle {
     public static final int EXIT_IO_ERROR = 74;
     private static final Logger log = LoggerFactory.getLogger(FailStop.class);
 
-    private final BooleanSupplier databaseFailed;
+    private final Supplier<Throwable> databaseFailure;
     private final Consumer<String> halt;
     private final AtomicBoolean halting = new AtomicBoolean();
     private ScheduledExecutorService watchdog;
 
     /**
-     * @param databaseFailed whether the database failed under the service (H2 closed it in a panic)
-     * @param halt           ends the process; given why ({@link #haltProcess} in a service, a recorder in tests)
+     * @param databaseFailure why the database failed under the service (what H2 closed it in a panic for), or null
+     *                        while it has not
+     * @param halt            ends the process; given why ({@link #haltProcess} in a service, a recorder in tests)
      */
-    public FailStop(BooleanSupplier databaseFailed, Consumer<String> halt) {
-        this.databaseFailed = databaseFailed;
+    public FailStop(Supplier<Throwable> databaseFailure, Consumer<String> halt) {
+        this.databaseFailure = databaseFailure;
         this.halt = halt;
     }
 
@@ -76,8 +77,10 @@ public final class FailStop implements SmartLifecycle {
 
     private void watch() {
         try {
-            if (databaseFailed.getAsBoolean()) {
-                haltBecause("H2 closed the database under the running service: a write of its file failed");
+            Throwable failure = databaseFailure.get();
+            if (failure != null) { // its cause named, as the operator must fix it ("No space left on device")
+                haltBecause("H2 closed the database under the running service: a write of its file failed ("
+                        + rootCause(failure) + ")");
             }
         } catch (RuntimeException e) { // a watchdog that throws is never run again
             log.warn("could not tell whether the database is still open: {}", e.toString());

@@ -62,12 +62,12 @@ final class H2FileSync implements Runnable {
     }
 
     /**
-     * Whether H2 gave up the database this service opened: a write of its file failed, and H2 closed the store in a
-     * panic (unlike an orderly close, at shutdown, which leaves no panic behind).
+     * Why H2 gave up the database this service opened, or null while it has not: a write of its file failed, and H2
+     * closed the store in a panic (unlike an orderly close, at shutdown, which leaves no panic behind).
      */
-    boolean databaseFailed() {
+    Throwable databaseFailure() {
         MVStore first = opened;
-        return first != null && first.getPanicException() != null;
+        return first == null ? null : first.getPanicException();
     }
 
     private MVStore findStoreOrCheckpoint() {

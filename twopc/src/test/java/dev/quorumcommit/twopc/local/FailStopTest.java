@@ -12,7 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -30,7 +30,7 @@ class FailStopTest {
 
     @Test
     void aSyncThatFailsHaltsOnceAndIsNeverReportedAsDone() {
-        FailStop failStop = new FailStop(() -> false, halts::add);
+        FailStop failStop = new FailStop(() -> null, halts::add);
         Runnable sync = failStop.guard(() -> {
             throw new UncheckedIOException(new IOException("No space left on device"));
         });
@@ -48,7 +48,7 @@ class FailStopTest {
 
     @Test
     void aSyncThatFailsOnceTheServiceIsStoppingIsReportedButHaltsNothing() {
-        FailStop failStop = new FailStop(() -> false, halts::add);
+        FailStop failStop = new FailStop(() -> null, halts::add);
         Runnable sync = failStop.guard(() -> {
             throw new IllegalStateException("the pool is closed");
         });
@@ -61,7 +61,7 @@ class FailStopTest {
 
     @Test
     void aSyncThatWorksHaltsNothing() {
-        FailStop failStop = new FailStop(() -> false, halts::add);
+        FailStop failStop = new FailStop(() -> null, halts::add);
         int[] runs = {0};
         failStop.start();
         try {
@@ -75,19 +75,20 @@ class FailStopTest {
 
     @Test
     void theWatchdogHaltsOnceTheDatabaseIsClosedUnderTheServiceAndNotAfterItWasStopped() {
-        AtomicBoolean closed = new AtomicBoolean();
-        FailStop failStop = new FailStop(closed::get, halts::add);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        FailStop failStop = new FailStop(failure::get, halts::add);
         failStop.start();
         try {
-            closed.set(true);
+            failure.set(new IllegalStateException("Writing failed", new IOException("No space left on device")));
             await().atMost(Duration.ofSeconds(10)).until(() -> !halts.isEmpty());
-            assertThat(halts).singleElement().asString().contains("a write of its file failed");
+            assertThat(halts).singleElement().asString().contains("a write of its file failed")
+                    .as("what the operator must fix").contains("No space left on device");
         } finally {
             failStop.stop();
         }
 
         halts.clear();
-        FailStop stopped = new FailStop(() -> true, halts::add);
+        FailStop stopped = new FailStop(() -> new IOException("No space left on device"), halts::add);
         stopped.start();
         stopped.stop(); // an orderly shutdown closes the database after this
         assertThat(stopped.isRunning()).isFalse();
@@ -97,20 +98,20 @@ class FailStopTest {
     @Test
     void aDatabaseH2GaveUpIsSeenAsFailedAndOneClosedInOrderIsNot(@TempDir Path dir) throws Exception {
         H2FileSync failing = syncOf(dir.resolve("failing"));
-        assertThat(failing.databaseFailed()).isFalse();
+        assertThat(failing.databaseFailure()).isNull();
         Connection failingConnection = dataSource(dir.resolve("failing")).getConnection(); // dead with its database
         MVStore store = storeOf(failingConnection);
         // What H2 does when a write of its file fails: it closes the store, and throws.
         assertThatThrownBy(() -> store.panic(DataUtils.newMVStoreException(DataUtils.ERROR_WRITING_FAILED,
                 "Writing failed: No space left on device (a test)"))).hasMessageContaining("No space left on device");
-        assertThat(failing.databaseFailed()).isTrue();
+        assertThat(failing.databaseFailure()).hasMessageContaining("No space left on device");
 
         H2FileSync orderly = syncOf(dir.resolve("orderly"));
         try (Connection connection = dataSource(dir.resolve("orderly")).getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("SHUTDOWN"); // as at the end of a run
         }
-        assertThat(orderly.databaseFailed()).isFalse();
+        assertThat(orderly.databaseFailure()).isNull();
     }
 
     private static H2FileSync syncOf(Path file) {
