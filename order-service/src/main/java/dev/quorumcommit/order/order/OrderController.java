@@ -1,7 +1,9 @@
 package dev.quorumcommit.order.order;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.stream.Stream;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -27,6 +29,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.SequenceWriter;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 @RestController
@@ -80,8 +83,9 @@ class OrderController {
 
     /**
      * Written out as the orders are read, not gathered first: after a load test there are millions, and a list of
-     * them was more than the service's heap. Once the first byte is out the status is sent, so a failure part-way
-     * (a client gone, the database failing) ends the answer early rather than turning it into a problem.
+     * them was more than the service's heap. A database that fails at once is a 500 problem like any other; once the
+     * first order is out the status is sent, so a failure part-way leaves the array unclosed: a client sees a broken
+     * answer, never a shorter list that parses.
      */
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Orders, optionally by status and SKU, oldest first", description = "All of them: written "
@@ -91,11 +95,20 @@ class OrderController {
     @ApiResponse(responseCode = "400", description = "An unknown status", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     void search(@RequestParam(required = false) OrderStatus status,
-            @RequestParam(required = false) @Parameter(example = "apple") String sku, HttpServletResponse response)
-            throws IOException {
+            @RequestParam(required = false) @Parameter(example = "apple") String sku, HttpServletResponse response) {
+        service.search(status, sku, found -> writeArray(found, response));
+    }
+
+    /** Not closed (so no ']') unless every order was written; flushed by Tomcat's buffer, not after each order. */
+    private void writeArray(Stream<OrderView> orders, HttpServletResponse response) {
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        try (SequenceWriter orders = json.writer().writeValuesAsArray(response.getOutputStream())) {
-            service.search(status, sku, orders::write);
+        try {
+            SequenceWriter array = json.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+                    .writeValuesAsArray(response.getOutputStream());
+            orders.forEach(array::write);
+            array.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

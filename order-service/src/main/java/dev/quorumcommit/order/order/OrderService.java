@@ -109,11 +109,14 @@ class OrderService {
         return reads.execute(s -> orders.findById(orderId).map(Order::view));
     }
 
-    /** Hands {@code each} every order of the filter, oldest first, one at a time, within one read transaction. */
-    void search(OrderStatus status, String sku, Consumer<OrderView> each) {
+    /**
+     * Gives {@code reader} every order of the filter, oldest first, as a stream read within one read transaction. The
+     * query has run before {@code reader} is called, so a database that fails at once fails here, before any answer.
+     */
+    void search(OrderStatus status, String sku, Consumer<Stream<OrderView>> reader) {
         reads.executeWithoutResult(s -> {
             try (Stream<OrderView> found = orders.search(status, sku)) {
-                found.forEach(each);
+                reader.accept(found);
             }
         });
     }
