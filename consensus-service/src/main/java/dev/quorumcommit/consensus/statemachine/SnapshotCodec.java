@@ -21,12 +21,16 @@ import java.util.zip.Deflater;
  * that order is the order in which keys expire.
  *
  * <p>Version 2 writes each remembered answer as the table keeps it ({@link StoredAnswer}, length first); version 1
- * wrote it plain, and is still read, so that a node upgraded over its old data directory starts.
+ * wrote it plain. Version 3 is version 2's layout whose answers may carry their request's fingerprint (a marker a
+ * version 2 node cannot load): its own number, so that an older node refuses such a snapshot when it installs it,
+ * rather than take it and stop at the first retry of a key in it. All three are read, so that a node upgraded over
+ * its old data directory starts.
  */
 final class SnapshotCodec {
 
     private static final int MAGIC_V1 = 0x51435331; // "QCS1"
-    private static final int MAGIC = 0x51435332; // "QCS2"
+    private static final int MAGIC_V2 = 0x51435332; // "QCS2"
+    private static final int MAGIC = 0x51435333; // "QCS3"
 
     /**
      * The state as of now, copied shallowly: its maps' entries and the log's records are immutable, so
@@ -109,7 +113,7 @@ final class SnapshotCodec {
     static State read(byte[] data, StateMachineSettings settings) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int magic = in.readInt();
-            if (magic != MAGIC && magic != MAGIC_V1) {
+            if (magic != MAGIC && magic != MAGIC_V2 && magic != MAGIC_V1) {
                 throw new IllegalArgumentException("not a state machine snapshot (bad magic number)");
             }
             State state = new State(settings);
