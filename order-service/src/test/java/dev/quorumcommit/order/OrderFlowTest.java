@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -42,6 +43,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -456,6 +459,24 @@ class OrderFlowTest {
                 .andExpect(jsonPath("$[0].orderId").value(ids.get(1)));
         mvc.perform(get("/api/orders?sku=none-" + sku)).andExpect(status().isOk()).andExpect(content().json("[]"));
         mvc.perform(get("/api/orders").accept(MediaType.TEXT_PLAIN)).andExpect(status().isNotAcceptable());
+    }
+
+    /** A listing holds a connection for as long as its client reads: past two at once, the next is told to retry. */
+    @Test
+    void aThirdListingAtOnceIs503WithRetryAfterAndTheNextOneAfterIsServed(@Autowired BulkheadRegistry bulkheads)
+            throws Exception {
+        Bulkhead listings = bulkheads.bulkhead("listings");
+        assertThat(listings.tryAcquirePermission()).isTrue(); // two listings still being read
+        assertThat(listings.tryAcquirePermission()).isTrue();
+        try {
+            mvc.perform(get("/api/orders")).andExpect(status().isServiceUnavailable())
+                    .andExpect(header().string("Retry-After", "1"))
+                    .andExpect(jsonPath("$.detail").value(containsString("listings")));
+        } finally {
+            listings.onComplete();
+            listings.onComplete();
+        }
+        mvc.perform(get("/api/orders?sku=none-at-all")).andExpect(status().isOk()).andExpect(content().json("[]"));
     }
 
     @Test

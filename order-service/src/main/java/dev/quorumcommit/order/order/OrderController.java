@@ -94,6 +94,8 @@ class OrderController {
             mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(implementation = OrderView.class))))
     @ApiResponse(responseCode = "400", description = "An unknown status", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "503", description = "Two listings are being written already; see Retry-After",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     void search(@RequestParam(required = false) OrderStatus status,
             @RequestParam(required = false) @Parameter(example = "apple") String sku, HttpServletResponse response) {
         service.search(status, sku, found -> writeArray(found, response));

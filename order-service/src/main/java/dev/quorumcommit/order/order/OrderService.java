@@ -50,6 +50,7 @@ class OrderService {
     private final TransactionTemplate reads;
     private final Clock clock;
     private final Bulkhead admission;
+    private final Bulkhead listings;
     private final TimeOrderedIds ids;
 
     OrderService(OrderRepository orders, Coordinator coordinator, InventoryClient inventory,
@@ -61,6 +62,7 @@ class OrderService {
         this.reads = SyncingJpaTransactionManager.forReads(local);
         this.clock = clock;
         this.admission = bulkheads.bulkhead("transactions");
+        this.listings = bulkheads.bulkhead("listings");
         this.ids = new TimeOrderedIds(clock);
     }
 
@@ -72,13 +74,16 @@ class OrderService {
         try {
             return admission.executeSupplier(() -> placeAdmitted(request, idempotencyKey));
         } catch (BulkheadFullException e) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                    "Too many orders are being placed at once; nothing was recorded, try again shortly.");
-            problem.setTitle("Busy");
-            ErrorResponseException busy = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, problem, e);
-            busy.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-            throw busy;
+            throw busy("Too many orders are being placed at once; nothing was recorded, try again shortly.", e);
         }
+    }
+
+    private static ErrorResponseException busy(String detail, Throwable cause) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
+        problem.setTitle("Busy");
+        ErrorResponseException busy = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, problem, cause);
+        busy.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+        return busy;
     }
 
     private OrderView placeAdmitted(PlaceOrderRequest request, String idempotencyKey) {
@@ -114,11 +119,20 @@ class OrderService {
      * query has run before {@code reader} is called, so a database that fails at once fails here, before any answer.
      */
     void search(OrderStatus status, String sku, Consumer<Stream<OrderView>> reader) {
-        reads.executeWithoutResult(s -> {
-            try (Stream<OrderView> found = orders.search(status, sku)) {
-                reader.accept(found);
-            }
-        });
+        // The transaction holds one of the pool's connections for as long as the client takes to read the list: the
+        // "listings" bulkhead keeps a few slow readers from taking the connections that orders need.
+        if (!listings.tryAcquirePermission()) {
+            throw busy("Too many order listings are being written at once; try again shortly.", null);
+        }
+        try {
+            reads.executeWithoutResult(s -> {
+                try (Stream<OrderView> found = orders.search(status, sku)) {
+                    reader.accept(found);
+                }
+            });
+        } finally {
+            listings.onComplete();
+        }
     }
 
     /**
