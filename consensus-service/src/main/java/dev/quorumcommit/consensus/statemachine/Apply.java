@@ -14,7 +14,7 @@ final class Apply {
         }
         state.idempotency.advanceClock(command.proposedAtMillis());
         String scope = command.idempotencyKey() == null ? null : Command.idempotencyScope(command);
-        long fingerprint = scope == null ? 0 : Command.fingerprint(command);
+        long fingerprint = scope == null ? 0 : CommandCodec.fingerprint(entry.command());
         if (scope != null) {
             ApplyResult earlier = state.idempotency.answerTo(scope, fingerprint);
             if (earlier != null) {

@@ -105,20 +105,6 @@ public sealed interface Command {
     }
 
     /**
-     * What a retry repeats: the command as the client sent it, without the leader's stamp. Under one idempotency key,
-     * a command with another fingerprint is another request: answered as the first all the same (the key alone names
-     * the request), but told apart, so that the node can say the client reused its key. FNV-1a of its encoding: the
-     * same on every replica, and 64 bits, so that two different requests share one only by a chance no client meets.
-     */
-    static long fingerprint(Command command) {
-        long hash = 0xcbf29ce484222325L;
-        for (byte b : CommandCodec.encode(command.withProposedAt(0))) {
-            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
-        }
-        return hash;
-    }
-
-    /**
      * The idempotency table's key: the client's key scoped by what it was used for, so that the
      * same key on a log append and on a key-value write are two different requests.
      */

@@ -36,7 +36,26 @@ public final class CommandCodec {
     private static final int PUT_BATCH = 4;
     private static final int DELETE_BATCH = 5;
 
+    /** Where {@code proposedAtMillis} sits: after the version and the kind. */
+    private static final int STAMP_OFFSET = 2;
+
     private CommandCodec() {
+    }
+
+    /**
+     * What a retry repeats: the command as the client sent it, without the leader's stamp, read off the entry's own
+     * bytes (its stamp read as zeros) rather than encoded again on every replica. Under one idempotency key, a command
+     * with another fingerprint is another request: answered as the first all the same (the key alone names the
+     * request), but told apart, so that the node can say the client reused its key. FNV-1a: the same on every
+     * replica, and 64 bits, so that two different requests share one only by a chance no client meets.
+     */
+    static long fingerprint(byte[] encoded) {
+        long hash = 0xcbf29ce484222325L;
+        for (int i = 0; i < encoded.length; i++) {
+            boolean stamp = i >= STAMP_OFFSET && i < STAMP_OFFSET + Long.BYTES;
+            hash = (hash ^ (stamp ? 0 : encoded[i] & 0xff)) * 0x100000001b3L;
+        }
+        return hash;
     }
 
     public static byte[] encode(Command command) {

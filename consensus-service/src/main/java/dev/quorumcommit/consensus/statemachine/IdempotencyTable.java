@@ -10,7 +10,7 @@ import java.util.zip.Deflater;
 
 /**
  * The first answer to every idempotency key still remembered, oldest first, with the fingerprint of the request it
- * answered ({@link Command#fingerprint}): a retry repeats that request, and one that does not is told apart.
+ * answered ({@link CommandCodec#fingerprint}): a retry repeats that request, and one that does not is told apart.
  *
  * <p>Answers are kept as bytes ({@link StoredAnswer}: encoded, and deflated when large): a key is remembered for
  * minutes and read again only when a client retries, so the table should cost what the answer's bytes cost. As
