@@ -1,6 +1,7 @@
 package dev.quorumcommit.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
@@ -459,6 +460,40 @@ class OrderFlowTest {
                 .andExpect(jsonPath("$[0].orderId").value(ids.get(1)));
         mvc.perform(get("/api/orders?sku=none-" + sku)).andExpect(status().isOk()).andExpect(content().json("[]"));
         mvc.perform(get("/api/orders").accept(MediaType.TEXT_PLAIN)).andExpect(status().isNotAcceptable());
+    }
+
+    /**
+     * A listing that fails part-way must not pass for a whole one. The failure is a row the view cannot be made of (a
+     * status no version of this service writes), sorted after enough good ones that the answer is under way when it
+     * is read: the answer is then either a problem, if nothing had left yet, or an array that never closes.
+     */
+    @ParameterizedTest(name = "after {0} good orders")
+    @CsvSource({"2", "300"})
+    void aListingThatFailsPartWayIsNeverAWholeArray(int good) throws Exception {
+        String sku = sku(0);
+        String bad = UUID.randomUUID().toString();
+        try {
+            for (int i = 0; i <= good; i++) {
+                String id = i < good ? UUID.randomUUID().toString() : bad;
+                jdbc.update("insert into orders (id, sku, quantity, status, tx_id, created_at) values (?, ?, 1, ?, ?,"
+                        + " dateadd('SECOND', ?, timestamp with time zone '2026-01-01 00:00:00+00'))",
+                        id, sku, i < good ? "CONFIRMED" : "SHIPPED", "tx-" + id, i);
+            }
+
+            MockHttpServletResponse listing = mvc.perform(get("/api/orders?sku=" + sku)).andReturn().getResponse();
+
+            String body = listing.getContentAsString();
+            if (listing.getStatus() == 200) {
+                assertThat(body).as("the orders before the bad one, and no end").startsWith("[{").doesNotEndWith("]");
+                assertThatThrownBy(() -> json.readTree(body)).as("not JSON a client could take for the list")
+                        .isInstanceOf(tools.jackson.core.JacksonException.class);
+            } else {
+                assertThat(listing.getStatus()).isEqualTo(500);
+                assertThat(json.readTree(body).path("status").asInt()).isEqualTo(500);
+            }
+        } finally {
+            jdbc.update("delete from orders where sku = ?", sku);
+        }
     }
 
     /** A listing holds a connection for as long as its client reads: past two at once, the next is told to retry. */
