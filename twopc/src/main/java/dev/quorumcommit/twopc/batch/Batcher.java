@@ -1,5 +1,6 @@
 package dev.quorumcommit.twopc.batch;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -7,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -54,10 +57,7 @@ public final class Batcher<I, O> {
 
     /** Completes with this item's answer, or with the exception its request failed with. */
     public CompletableFuture<O> submit(I item) {
-        Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
-        queue.add(pending);
-        dispatch();
-        return pending.answer();
+        return enqueue(item).answer();
     }
 
     /**
@@ -66,7 +66,28 @@ public final class Batcher<I, O> {
      */
     public O call(I item) {
         try {
-            return submit(item).get();
+            return call(item, null);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("an unbounded wait timed out", e); // cannot happen: no time limit
+        }
+    }
+
+    /**
+     * Like {@link #call(Object)}, waiting at most {@code wait} for the answer. An item still queued when the wait
+     * ends is withdrawn and never sent; one already on its way may still be applied, and its answer is dropped.
+     * So a caller that gives up leaves no growing queue behind it when the other end stops answering, only the
+     * requests already in flight.
+     *
+     * @throws TimeoutException when no answer came in time; its message says whether the item was withdrawn
+     */
+    public O call(I item, Duration wait) throws TimeoutException {
+        Pending<I, O> pending = enqueue(item);
+        try {
+            return wait == null ? pending.answer().get() : pending.answer().get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            boolean withdrawn = queue.remove(pending);
+            throw new TimeoutException(withdrawn ? "not sent within " + wait + " (still queued: withdrawn)"
+                    : "sent, but not answered within " + wait + " (it may still be applied)");
         } catch (InterruptedException e) {
             // The item may still be sent: the caller only stops waiting for it, as with a timed-out call.
             Thread.currentThread().interrupt();
@@ -80,6 +101,13 @@ public final class Batcher<I, O> {
             }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    private Pending<I, O> enqueue(I item) {
+        Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
+        queue.add(pending);
+        dispatch();
+        return pending;
     }
 
     /**
@@ -130,6 +158,7 @@ public final class Batcher<I, O> {
         }
     }
 
+    /** Each its own answer, so no two are equal, whatever their items: withdrawing one never takes another. */
     private record Pending<I, O>(I item, CompletableFuture<O> answer) {
     }
 }

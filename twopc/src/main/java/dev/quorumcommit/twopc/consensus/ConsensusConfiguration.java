@@ -27,7 +27,7 @@ public class ConsensusConfiguration {
 
     @Bean
     DecisionRegister decisionRegister(ConsensusClient client, ConsensusProperties properties) {
-        return new ConsensusDecisionRegister(client, properties.writesInFlight(),
+        return new ConsensusDecisionRegister(client, properties.writesInFlight(), properties.decisionWait(),
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("consensus-writes-", 0).factory()));
     }
 

@@ -1,10 +1,12 @@
 package dev.quorumcommit.twopc.consensus;
 
+import java.time.Duration;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 
 import dev.quorumcommit.twopc.Decision;
 import dev.quorumcommit.twopc.DecisionRegister;
@@ -26,19 +28,36 @@ public class ConsensusDecisionRegister implements DecisionRegister {
 
     private final ConsensusClient client;
     private final Batcher<Map.Entry<String, ?>, KvEntry> writes;
+    private final Duration decisionWait;
 
     /**
-     * @param maxInFlight how many batches may be on their way at once
-     * @param executor    sends the batches
+     * @param maxInFlight  how many batches may be on their way at once
+     * @param decisionWait how long {@link #decide} waits for the cluster before it gives up on the answer
+     * @param executor     sends the batches
      */
-    public ConsensusDecisionRegister(ConsensusClient client, int maxInFlight, Executor executor) {
+    public ConsensusDecisionRegister(ConsensusClient client, int maxInFlight, Duration decisionWait, Executor executor) {
+        if (decisionWait.isNegative() || decisionWait.isZero()) {
+            throw new IllegalArgumentException("the decision wait must be positive, not " + decisionWait);
+        }
         this.client = client;
         this.writes = new Batcher<>(client::putAllIfAbsent, MAX_BATCH, maxInFlight, executor);
+        this.decisionWait = decisionWait;
     }
 
+    /**
+     * Waits at most the decision wait. The client's own retries, node after node, can take far longer when no node
+     * answers (frozen, or cut off: each attempt waits out its timeout); a coordinator would keep its caller that
+     * long for an answer it can give at once: the decision is unknown, and recovery will learn it. The write goes
+     * on in the background if it was sent; put-if-absent makes a later proposal for the same key harmless.
+     */
     @Override
     public Decision decide(String txId, Decision proposal) {
-        return decision(writes.call(new SimpleImmutableEntry<>(keyOf(txId), proposal.name())).value());
+        try {
+            return decision(writes.call(new SimpleImmutableEntry<>(keyOf(txId), proposal.name()), decisionWait).value());
+        } catch (TimeoutException e) {
+            throw new ConsensusUnavailableException("no decision from the cluster within " + decisionWait + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     @Override

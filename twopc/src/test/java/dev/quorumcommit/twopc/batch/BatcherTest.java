@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
@@ -87,5 +89,30 @@ class BatcherTest {
 
         assertThatThrownBy(() -> batcher.submit(1).get()).isInstanceOf(ExecutionException.class)
                 .hasMessageContaining("a batch of 1 was answered with 0 results");
+    }
+
+    @Test
+    void aCallerThatStopsWaitingWithdrawsItsItemIfItIsStillQueuedAndOnlyThen() throws Exception {
+        gate = new CountDownLatch(1);
+        Batcher<Integer, Integer> batcher = new Batcher<>(squares, 10, 1, Thread::startVirtualThread);
+        CompletableFuture<Integer> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return batcher.call(2, Duration.ofMillis(100));
+            } catch (TimeoutException e) {
+                throw new CompletionException(e);
+            }
+        });
+        await().until(() -> sent.size() == 1); // 2 is on its way: the one request allowed is under way
+        CompletableFuture<Integer> staying = batcher.submit(4);
+
+        assertThatThrownBy(() -> batcher.call(3, Duration.ofMillis(50))).isInstanceOf(TimeoutException.class)
+                .hasMessageContaining("withdrawn");
+        assertThatThrownBy(inFlight::join).hasCauseInstanceOf(TimeoutException.class)
+                .hasMessageContaining("may still be applied");
+        gate.countDown();
+
+        assertThat(staying.get()).isEqualTo(16);
+        assertThat(sent).containsExactly(List.of(2), List.of(4)); // 3 never left; 2 did, its answer dropped
+        assertThat(batcher.call(5, Duration.ofSeconds(5))).isEqualTo(25);
     }
 }

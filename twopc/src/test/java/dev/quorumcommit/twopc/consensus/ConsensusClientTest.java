@@ -238,8 +238,52 @@ class ConsensusClientTest {
         assertThat(cluster.kv).isEmpty();
     }
 
+    /**
+     * A cluster that answers nothing (every node frozen) would hold a decision for all the client's retries, each
+     * waiting out its read timeout; the register gives up after its decision wait. The decision already sent may
+     * still be applied; the one still queued behind it is withdrawn, never sent.
+     */
+    @Test
+    void aDecisionTheClusterDoesNotAnswerWithinTheWaitIsUnknownAndOneStillQueuedIsNeverSent() throws Exception {
+        List<URI> uris = startNodes(1);
+        ConsensusDecisionRegister register = new ConsensusDecisionRegister(client(uris, 3), 1, Duration.ofMillis(300),
+                Thread::startVirtualThread);
+        nodes.get(0).stall();
+
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            long started = System.nanoTime();
+            var sent = threads.submit(() -> register.decide("sent", Decision.COMMIT));
+            await().until(() -> cluster.requests.size() == 1);
+            var queued = threads.submit(() -> register.decide("queued", Decision.COMMIT));
+
+            assertThat(assertThrows(sent)).isInstanceOf(ConsensusUnavailableException.class)
+                    .hasMessageContaining("within PT0.3S").hasMessageContaining("may still be applied");
+            assertThat(assertThrows(queued)).isInstanceOf(ConsensusUnavailableException.class)
+                    .hasMessageContaining("withdrawn");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("well before the read timeout's 2 s")
+                    .isLessThan(Duration.ofMillis(1500));
+        }
+        nodes.get(0).release();
+
+        await().until(() -> cluster.kv.containsKey("tx:sent:decision"));
+        assertThat(register.decide("sent", Decision.ABORT)).as("what went out stands").isEqualTo(Decision.COMMIT);
+        assertThat(cluster.requests).as("the stalled batch and the last decide: the withdrawn decision never left")
+                .containsExactly("POST batch @" + uris.get(0), "POST batch @" + uris.get(0));
+        assertThat(cluster.kv).doesNotContainKey("tx:queued:decision");
+    }
+
+    private static Throwable assertThrows(java.util.concurrent.Future<Decision> decision) {
+        try {
+            return org.assertj.core.api.Assertions.fail("decided " + decision.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the decision's wait did not end", e);
+        }
+    }
+
     private static ConsensusDecisionRegister register(ConsensusClient client, int inFlight) {
-        return new ConsensusDecisionRegister(client, inFlight, Thread::startVirtualThread);
+        return new ConsensusDecisionRegister(client, inFlight, Duration.ofSeconds(30), Thread::startVirtualThread);
     }
 
     private List<URI> startNodes(int count) throws IOException {
