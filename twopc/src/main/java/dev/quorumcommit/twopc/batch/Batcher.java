@@ -62,7 +62,8 @@ public final class Batcher<I, O> {
 
     /**
      * Submits the item and waits for its answer: for callers that would block on a request of their own anyway.
-     * The request's exception reaches the caller as it was thrown.
+     * The request's exception reaches the caller as it was thrown. A caller interrupted while its item is still
+     * queued withdraws it, as one whose wait ran out does in {@link #call(Object, Duration)}.
      */
     public O call(I item) {
         try {
@@ -89,9 +90,12 @@ public final class Batcher<I, O> {
             throw new TimeoutException(withdrawn ? "not sent within " + wait + " (still queued: withdrawn)"
                     : "sent, but not answered within " + wait + " (it may still be applied)");
         } catch (InterruptedException e) {
-            // The item may still be sent: the caller only stops waiting for it, as with a timed-out call.
+            // As with a timed-out call (a time limiter cancelling a prepare interrupts it): withdrawn if still
+            // queued, otherwise it may still be applied.
+            boolean withdrawn = queue.remove(pending);
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a batched request", e);
+            throw new IllegalStateException("interrupted while waiting for a batched request"
+                    + (withdrawn ? " (still queued: withdrawn)" : " (sent: it may still be applied)"), e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;

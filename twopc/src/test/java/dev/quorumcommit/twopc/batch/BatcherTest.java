@@ -115,4 +115,30 @@ class BatcherTest {
         assertThat(sent).containsExactly(List.of(2), List.of(4)); // 3 never left; 2 did, its answer dropped
         assertThat(batcher.call(5, Duration.ofSeconds(5))).isEqualTo(25);
     }
+
+    /** A time limiter that cancels a prepare interrupts its caller: the prepare must not go out after it. */
+    @Test
+    void anInterruptedCallerWithdrawsItsQueuedItemToo() throws Exception {
+        gate = new CountDownLatch(1);
+        Batcher<Integer, Integer> batcher = new Batcher<>(squares, 10, 1, Thread::startVirtualThread);
+        CompletableFuture<Integer> first = batcher.submit(2);
+        await().until(() -> sent.size() == 1);
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        Thread caller = Thread.startVirtualThread(() -> {
+            try {
+                batcher.call(3);
+            } catch (RuntimeException e) {
+                failure.complete(e);
+            }
+        });
+        // Parked in its wait, so queued behind the request in flight (nothing before the wait blocks).
+        await().until(() -> caller.getState() == Thread.State.WAITING);
+        caller.interrupt();
+
+        assertThat(failure.get(5, java.util.concurrent.TimeUnit.SECONDS)).hasMessageContaining("withdrawn");
+        gate.countDown();
+        assertThat(first.get()).isEqualTo(4);
+        assertThat(batcher.call(5)).isEqualTo(25);
+        assertThat(sent).containsExactly(List.of(2), List.of(5));
+    }
 }
