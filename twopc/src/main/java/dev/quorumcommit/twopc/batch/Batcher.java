@@ -84,14 +84,20 @@ public final class Batcher<I, O> {
     public O call(I item, Duration wait) throws TimeoutException {
         Pending<I, O> pending = enqueue(item);
         try {
-            return wait == null ? pending.answer().get() : pending.answer().get(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            boolean withdrawn = queue.remove(pending);
-            throw new TimeoutException(withdrawn ? "not sent within " + wait + " (still queued: withdrawn)"
-                    : "sent, but not answered within " + wait + " (it may still be applied)");
+            try {
+                return wait == null ? pending.answer().get() : pending.answer().get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (queue.remove(pending)) {
+                    throw new TimeoutException("not sent within " + wait + " (still queued: withdrawn)");
+                }
+                if (!pending.answer().isDone()) {
+                    throw new TimeoutException("sent, but not answered within " + wait + " (it may still be applied)");
+                }
+                return pending.answer().get(); // answered in the instant between: an answer is not thrown away
+            }
         } catch (InterruptedException e) {
-            // As with a timed-out call (a time limiter cancelling a prepare interrupts it): withdrawn if still
-            // queued, otherwise it may still be applied.
+            // As with a wait that ran out (a service stopping interrupts its callers): withdrawn if still queued,
+            // otherwise it may still be applied.
             boolean withdrawn = queue.remove(pending);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a batched request"

@@ -116,7 +116,7 @@ class BatcherTest {
         assertThat(batcher.call(5, Duration.ofSeconds(5))).isEqualTo(25);
     }
 
-    /** A time limiter that cancels a prepare interrupts its caller: the prepare must not go out after it. */
+    /** A caller interrupted while its item waits (a service stopping) leaves nothing behind to be sent for it. */
     @Test
     void anInterruptedCallerWithdrawsItsQueuedItemToo() throws Exception {
         gate = new CountDownLatch(1);
