@@ -78,6 +78,9 @@ class OrderFlowTest {
     @DynamicPropertySource
     static void inventoryUrl(DynamicPropertyRegistry properties) {
         properties.add("inventory.url", inventory::url);
+        // Longer than the prepare limit (3 s in this profile), as in production (3 s against 2 s): a request stuck
+        // at inventory then outlasts the prepares queued behind it, which is what aPrepareQueuedBehind... looks at.
+        properties.add("inventory.read-timeout", () -> "8s");
     }
 
     @AfterAll
@@ -210,6 +213,42 @@ class OrderFlowTest {
 
         assertThat(fast.get("reason").asString()).contains("inventory unavailable");
         assertThat(preparesSent()).as("an open breaker does not call inventory").isEqualTo(preparesBefore);
+    }
+
+    /**
+     * Inventory stuck on one batch of prepares past the prepare limit (3 s here): the order whose prepare is under way
+     * and the one whose prepare queued behind it are both voted down. The queued prepare is withdrawn, not sent once
+     * the stuck batch ends: it would reserve units for a transaction already aborted.
+     */
+    @Test
+    void aPrepareQueuedBehindAStuckOnePastTheLimitIsNeverSent() throws Exception {
+        String sku = sku(10);
+        inventory.prepareMillis = 6_000;
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            int callsBefore = inventory.calls.size();
+            Future<MvcResult> stuck = clients.submit(() -> mvc.perform(post("/api/orders")
+                    .contentType(MediaType.APPLICATION_JSON).content("{\"sku\":\"" + sku + "\",\"quantity\":1}")).andReturn());
+            await().until(() -> inventory.calls.stream().skip(callsBefore).anyMatch(c -> c.startsWith("prepare ")));
+            Future<MvcResult> queued = clients.submit(() -> mvc.perform(post("/api/orders")
+                    .contentType(MediaType.APPLICATION_JSON).content("{\"sku\":\"" + sku + "\",\"quantity\":2}")).andReturn());
+
+            JsonNode first = json.readTree(stuck.get().getResponse().getContentAsString());
+            JsonNode second = json.readTree(queued.get().getResponse().getContentAsString());
+            assertThat(stuck.get().getResponse().getStatus()).as(first.toString()).isEqualTo(409);
+            assertThat(queued.get().getResponse().getStatus()).as(second.toString()).isEqualTo(409);
+            String queuedTx = second.get("txId").asString();
+            // Its abort reaches inventory once the stuck batch ends (the stub answers one request at a time); a
+            // prepare sent then would have gone out first.
+            await().atMost(Duration.ofSeconds(15)).until(() -> inventory.calls.contains("abort " + queuedTx));
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                    .until(() -> !inventory.calls.contains("prepare " + queuedTx));
+        } finally {
+            inventory.prepareMillis = 0;
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(inventory.reserved.getOrDefault(sku, 0)).isZero();
+            assertThat(inventory.available.get(sku)).isEqualTo(10);
+        });
     }
 
     @Test

@@ -4,16 +4,19 @@ import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -54,8 +57,10 @@ public class InventoryClient implements ParticipantChannel {
     private final CircuitBreaker breaker;
     private final Batcher<PrepareCall, VoteBody> prepares;
     private final Batcher<DecisionCall, DecisionResult> decisions;
+    private final Duration prepareWait;
 
-    InventoryClient(InventoryProperties properties, RestClient.Builder builder, CircuitBreakerRegistry breakers) {
+    InventoryClient(InventoryProperties properties, RestClient.Builder builder, CircuitBreakerRegistry breakers,
+            TimeLimiterRegistry limiters) {
         this.http = builder.clone().baseUrl(properties.url().toString())
                 .requestFactory(PooledHttp.requestFactory(properties.connectTimeout(), properties.readTimeout())).build();
         this.breaker = breakers.circuitBreaker(NAME);
@@ -66,6 +71,11 @@ public class InventoryClient implements ParticipantChannel {
         this.decisions = new Batcher<>(calls -> matched(calls, DecisionCall::txId,
                 send("/internal/2pc/decisions", "decisions", calls, DecisionResults.class).results(), DecisionResult::txId),
                 MAX_BATCH, properties.requestsInFlight(), senders);
+        // The coordinator stops waiting for a prepare at its time limit and votes NO for it, but its time limiter
+        // does not interrupt this call. So the call keeps the same limit itself: a prepare still queued behind a
+        // slow request by then is withdrawn, instead of reserving units at inventory for a transaction already
+        // voted down (the abort would release them, but only after they were refused to others meanwhile).
+        this.prepareWait = limiters.timeLimiter("prepare").getTimeLimiterConfig().getTimeoutDuration();
     }
 
     public Branch branch(String sku, int quantity) {
@@ -74,7 +84,7 @@ public class InventoryClient implements ParticipantChannel {
 
     VoteReply prepare(String txId, String sku, int quantity) {
         try {
-            VoteBody vote = guarded(() -> prepares.call(new PrepareCall(txId, sku, quantity)));
+            VoteBody vote = guarded(() -> prepareWithinLimit(new PrepareCall(txId, sku, quantity)));
             return vote != null && vote.vote() == Vote.YES ? VoteReply.yes()
                     : VoteReply.no(vote == null || vote.reason() == null ? "inventory said no" : vote.reason());
         } catch (CallNotPermittedException e) {
@@ -83,6 +93,23 @@ public class InventoryClient implements ParticipantChannel {
             return VoteReply.no("inventory unavailable: " + unreachable(e));
         } catch (HttpClientErrorException e) {
             return VoteReply.no("inventory refused the request: " + e.getStatusCode());
+        } catch (PrepareNotAnswered e) {
+            return VoteReply.no("inventory unavailable: " + e.getMessage());
+        }
+    }
+
+    private VoteBody prepareWithinLimit(PrepareCall call) {
+        try {
+            return prepares.call(call, prepareWait);
+        } catch (TimeoutException e) {
+            throw new PrepareNotAnswered("it did not answer within " + prepareWait.toMillis() + " ms", e);
+        }
+    }
+
+    /** A failure the breaker counts: an inventory too slow to answer is as unavailable as one that is down. */
+    private static final class PrepareNotAnswered extends RuntimeException {
+        PrepareNotAnswered(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
