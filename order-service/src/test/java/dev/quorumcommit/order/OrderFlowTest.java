@@ -522,6 +522,9 @@ class OrderFlowTest {
             MockHttpServletResponse listing = mvc.perform(get("/api/orders?sku=" + sku)).andReturn().getResponse();
 
             String body = listing.getContentAsString();
+            if (good > 100) { // 45 KB of orders fill the buffers, so the answer is under way: the case this is about
+                assertThat(listing.getStatus()).as("committed before the bad row: %s", body).isEqualTo(200);
+            }
             if (listing.getStatus() == 200) {
                 assertThat(body).as("the orders before the bad one, and no end").startsWith("[{").doesNotEndWith("]");
                 assertThatThrownBy(() -> json.readTree(body)).as("not JSON a client could take for the list")
