@@ -14,8 +14,8 @@ public interface DecisionRegister {
      * Proposes a decision with put-if-absent.
      *
      * @return the decision that stands: the proposal if it was first, otherwise the one already there
-     * @throws dev.quorumcommit.twopc.consensus.ConsensusUnavailableException when no quorum answered;
-     *         the proposal may or may not have been written, so the caller must read again later
+     * @throws dev.quorumcommit.twopc.consensus.ConsensusUnavailableException when no quorum answered, or not within
+     *         the register's wait; the proposal may or may not have been written, so the caller must read again later
      */
     Decision decide(String txId, Decision proposal);
 
