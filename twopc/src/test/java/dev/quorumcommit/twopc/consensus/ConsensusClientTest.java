@@ -153,6 +153,23 @@ class ConsensusClientTest {
         assertThat(cluster.requests).hasSize(1);
     }
 
+    /** One after the other, the second node would be asked only once the first question timed out (2 s here). */
+    @Test
+    void reachabilityAsksEveryNodeAtOnceSoFrozenNodesCostOneTimeoutNotOneEach() throws Exception {
+        List<URI> uris = startNodes(3);
+        nodes.forEach(FakeConsensusNode::freeze);
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var roles = threads.submit(() -> client(uris, 1).reachability());
+
+            await().atMost(Duration.ofMillis(1500)).until(() -> cluster.clusterViews.size() == 3);
+            assertThat(cluster.clusterViews).containsExactlyInAnyOrderElementsOf(uris);
+            assertThat(roles.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasSize(3).containsOnlyKeys(
+                    uris.stream().map(URI::toString).toList()).allSatisfy((node, role) -> assertThat(role).isEqualTo("UNREACHABLE"));
+        } finally {
+            nodes.forEach(FakeConsensusNode::release);
+        }
+    }
+
     @Test
     void reachabilityNamesEveryNode() throws IOException {
         List<URI> uris = startNodes(3);

@@ -34,6 +34,8 @@ final class FakeConsensusNode implements AutoCloseable {
         final Map<String, ObjectNode> byIdempotencyKey = new ConcurrentHashMap<>();
         final List<String> requests = new CopyOnWriteArrayList<>();
         final List<String> idempotencyKeys = new CopyOnWriteArrayList<>();
+        /** Every GET /api/cluster received, by the node's URL, counted as it arrives (before a frozen node holds it). */
+        final List<URI> clusterViews = new CopyOnWriteArrayList<>();
         final AtomicLong index = new AtomicLong();
         /** The URL GET /api/cluster names as the leader's (id "L"); null: no leader known. */
         volatile URI leader;
@@ -56,6 +58,7 @@ final class FakeConsensusNode implements AutoCloseable {
         server.createContext("/api/kv", this::batch);
         server.createContext("/api/kv/deletes", this::deletes);
         server.createContext("/api/cluster", exchange -> {
+            cluster.clusterViews.add(uri());
             if (frozen) {
                 awaitRelease();
             }
