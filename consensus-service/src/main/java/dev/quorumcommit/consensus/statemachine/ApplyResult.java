@@ -45,11 +45,6 @@ public sealed interface ApplyResult {
      * version that kept no fingerprints), so that the node can log it as the client's mistake.
      */
     record DuplicateOf(ApplyResult first, boolean sameRequest) implements ApplyResult {
-
-        /** A retry of the very request first answered. */
-        public DuplicateOf(ApplyResult first) {
-            this(first, true);
-        }
     }
 
     /** A leader's no-op entry, or one that carried no command. */

@@ -65,16 +65,16 @@ final class StoredAnswer {
             }
         }
         ByteBuffer stored = ByteBuffer.allocate(headerOf(fingerprint) + plain.length);
-        if (fingerprint.isPresent()) {
-            stored.put(PLAIN_OF).putLong(fingerprint.getAsLong());
-        } else {
-            stored.put(PLAIN);
-        }
-        return stored.put(plain).array();
+        return putMarker(stored, PLAIN, PLAIN_OF, fingerprint).put(plain).array();
     }
 
     private static int headerOf(OptionalLong fingerprint) {
         return fingerprint.isPresent() ? HEADER : 1;
+    }
+
+    /** The marker byte, and the fingerprint after it when there is one (then the marker that says so). */
+    private static ByteBuffer putMarker(ByteBuffer stored, byte without, byte with, OptionalLong fingerprint) {
+        return fingerprint.isPresent() ? stored.put(with).putLong(fingerprint.getAsLong()) : stored.put(without);
     }
 
     /** What {@link #store} made, or an earlier version did; anything else is a bug or a corrupt snapshot. */
@@ -113,14 +113,7 @@ final class StoredAnswer {
         deflater.setInput(plain);
         deflater.finish();
         byte[] stored = new byte[headerOf(fingerprint) + plain.length];
-        ByteBuffer header = ByteBuffer.wrap(stored);
-        if (fingerprint.isPresent()) {
-            header.put(DEFLATED_OF).putLong(fingerprint.getAsLong());
-        } else {
-            header.put(DEFLATED);
-        }
-        header.putInt(plain.length);
-        int written = header.position();
+        int written = putMarker(ByteBuffer.wrap(stored), DEFLATED, DEFLATED_OF, fingerprint).putInt(plain.length).position();
         while (!deflater.finished()) {
             if (written == stored.length) {
                 return null;

@@ -57,7 +57,7 @@ class AppendControllerTest {
     @Test
     void aDuplicateIsAnsweredWithTheFirstAnswer() throws Exception {
         given(node.propose(any(Command.class))).willReturn(CompletableFuture.completedFuture(
-                new ApplyResult.DuplicateOf(new ApplyResult.LogAppended(12, 3))));
+                new ApplyResult.DuplicateOf(new ApplyResult.LogAppended(12, 3), true)));
         mvc.perform(post("/api/log").contentType(MediaType.APPLICATION_JSON).content("{\"payload\":1,\"unknown\":\"ignored\"}")
                         .header("Idempotency-Key", "k"))
                 .andExpect(status().isCreated())

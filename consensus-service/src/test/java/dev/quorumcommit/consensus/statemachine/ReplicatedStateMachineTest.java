@@ -73,7 +73,7 @@ class ReplicatedStateMachineTest {
 
         machine.apply(new Entry(++index, 2, Entry.Kind.COMMAND, CommandCodec.encode(
                 new Command.Delete("tx:1", null, null, 1_000))));
-        assertThat(apply(batch)).isEqualTo(new DuplicateOf(first)); // a retry of the batch writes nothing again
+        assertThat(apply(batch)).isEqualTo(new DuplicateOf(first, true)); // a retry of the batch writes nothing again
         assertThat(machine.get("tx:1")).isEmpty();
     }
 
@@ -91,7 +91,7 @@ class ReplicatedStateMachineTest {
         assertThat(machine.get("kept")).isPresent();
 
         apply(put("tx:1", "\"ABORT\"", null, true));
-        assertThat(apply(batch)).isEqualTo(new DuplicateOf(first)); // a retry of the batch deletes nothing again
+        assertThat(apply(batch)).isEqualTo(new DuplicateOf(first, true)); // a retry of the batch deletes nothing again
         assertThat(machine.get("tx:1")).isPresent();
         assertThat(apply(new Command.DeleteBatch(java.util.List.of("tx:1", "tx:1"), null, 1_000)))
                 .isEqualTo(new ApplyResult.KvBatchApplied(java.util.List.of(new Deleted("tx:1", 7), new NotFound("tx:1"))));

@@ -24,8 +24,8 @@ class FormerDefaultDatabase {
 
     private static final Logger log = LoggerFactory.getLogger(FormerDefaultDatabase.class);
 
-    static final String DEFAULT_URL_PREFIX = "jdbc:h2:file:./data/orders;";
-    static final Path FORMER_FILE = Path.of("data", "order.mv.db");
+    private static final String DEFAULT_URL_PREFIX = "jdbc:h2:file:./data/orders;";
+    private static final Path FORMER_FILE = Path.of("data", "order.mv.db");
 
     private final String url;
     private final Path workingDirectory;
